@@ -1,0 +1,72 @@
+"""Title profiles: shipped profiles load, aliases resolve, unknown titles get suggestions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.errors import ResourceError, UnknownTitleError
+from app.titles import TitleRegistry
+
+REQUIRED = {"cfo", "cio", "cto", "ciso", "coo", "cmo", "chro", "vp-sales", "vp-engineering"}
+
+
+def test_shipped_profiles_cover_every_required_title(titles: TitleRegistry) -> None:
+    assert REQUIRED <= set(titles.ids)
+    for profile in titles:
+        assert profile.goals and profile.problems and profile.needs and profile.aliases
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("CFO", "cfo"),
+        ("chief financial officer", "cfo"),
+        ("Finance Director", "cfo"),
+        ("VP of Sales", "vp-sales"),
+        ("vp-sales", "vp-sales"),
+        ("  Chief Information Security Officer ", "ciso"),
+        ("VP Engineering", "vp-engineering"),
+    ],
+)
+def test_titles_resolve_by_name_alias_and_case(
+    titles: TitleRegistry, typed: str, expected: str
+) -> None:
+    assert titles.get(typed).id == expected
+
+
+def test_unknown_title_lists_the_closest_known_titles(titles: TitleRegistry) -> None:
+    with pytest.raises(UnknownTitleError) as caught:
+        titles.get("Chief Finance Offcer")
+    assert "CFO" in caught.value.suggestions
+    assert "did you mean" in str(caught.value)
+
+
+def test_profile_with_unknown_key_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "cfo.yaml").write_text(
+        "id: cfo\nname: CFO\nfull_name: Chief Financial Officer\nmood: grumpy\n"
+        "goals: [{id: close, text: Close faster, keywords: [close]}]\n"
+    )
+    with pytest.raises(ResourceError, match="mood"):
+        TitleRegistry.from_dir(tmp_path)
+
+
+def test_problem_blocking_an_unknown_goal_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "cfo.yaml").write_text(
+        "id: cfo\nname: CFO\nfull_name: Chief Financial Officer\n"
+        "goals: [{id: close, text: Close faster, keywords: [close]}]\n"
+        "problems: [{id: slow, text: Slow close, keywords: [slow], blocks: cash}]\n"
+    )
+    with pytest.raises(ResourceError, match="unknown goal 'cash'"):
+        TitleRegistry.from_dir(tmp_path)
+
+
+def test_alias_shared_by_two_titles_is_rejected(tmp_path: Path) -> None:
+    for stem in ("cfo", "coo"):
+        (tmp_path / f"{stem}.yaml").write_text(
+            f"id: {stem}\nname: {stem.upper()}\nfull_name: Chief {stem}\naliases: [Boss]\n"
+            "goals: [{id: g, text: Grow, keywords: [grow]}]\n"
+        )
+    with pytest.raises(ResourceError, match="'Boss' belongs to both"):
+        TitleRegistry.from_dir(tmp_path)
