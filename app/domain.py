@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -126,6 +126,9 @@ class Evidence(BaseModel):
     text: str
     outcome: str | None = None
     customer: str = Field(description="The customer name, or its description if not publishable.")
+    customer_name: str = Field(
+        default="", description="The real name, for the guard to catch leaks; never for copy."
+    )
     publishable: bool
     industry: str
     offering: str
@@ -134,3 +137,12 @@ class Evidence(BaseModel):
     filter: str = Field(
         description="The filter that found it: title+industry, title, industry, any."
     )
+
+
+class Claim(BaseModel):
+    """An outcome claim in a rewrite, tied to the evidence and the source features behind it."""
+
+    kind: Literal["goal", "problem", "need"]
+    text: str = Field(min_length=1, max_length=1000)
+    evidence_ids: list[str] = Field(default_factory=list)
+    feature_ids: list[str] = Field(default_factory=list)

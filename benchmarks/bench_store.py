@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import platform
 import random
 import statistics
@@ -30,10 +31,18 @@ from app.titles import TitleRegistry
 RESULTS = Path(__file__).parent / "results"
 NOTES = PROJECT_ROOT / "corpora" / "samples" / "case_notes"
 QUERIES = [
-    "automated invoice matching", "faster month-end close", "phishing-resistant MFA",
-    "SLO burn-rate alerts", "forecast accuracy from CRM data", "predictive maintenance alerts",
-    "internal talent marketplace", "access reviews for auditors", "call transcription coaching",
-    "multi-entity consolidation", "leavers lose access the same day", "fewer unplanned line stops",
+    "automated invoice matching",
+    "faster month-end close",
+    "phishing-resistant MFA",
+    "SLO burn-rate alerts",
+    "forecast accuracy from CRM data",
+    "predictive maintenance alerts",
+    "internal talent marketplace",
+    "access reviews for auditors",
+    "call transcription coaching",
+    "multi-entity consolidation",
+    "leavers lose access the same day",
+    "fewer unplanned line stops",
 ]
 
 
@@ -74,7 +83,9 @@ def bench_ingest(titles: TitleRegistry, base: list[CaseNote], notes: int) -> dic
     }
 
 
-def bench_query(titles: TitleRegistry, base: list[CaseNote], size: int, queries: int) -> dict[str, float]:
+def bench_query(
+    titles: TitleRegistry, base: list[CaseNote], size: int, queries: int
+) -> dict[str, float]:
     """Fill a store with `size` chunks (real sample embeddings plus noise, so the index sees
     realistic neighbourhoods without spending an hour embedding), then time filtered queries."""
     rng = np.random.default_rng(11)
@@ -137,7 +148,7 @@ def main() -> None:
     base = [note for note, _ in load_paths([NOTES]).notes]
     results = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {platform.python_version()}, cores={__import__('os').cpu_count()}",
+        "machine": f"{platform.machine()}, py{platform.python_version()}, {os.cpu_count()} cores",
         "ingest": bench_ingest(titles, base, args.ingest_notes),
         "query": [bench_query(titles, base, size, args.queries) for size in args.sizes],
     }
@@ -148,7 +159,9 @@ def main() -> None:
         "",
         "| ingest notes | chunks | seconds | chunks/s | re-ingest unchanged (s) |",
         "|---|---|---|---|---|",
-        "| {notes} | {chunks} | {seconds} | {chunks_per_s} | {reingest_unchanged_seconds} |".format(**results["ingest"]),
+        "| {notes} | {chunks} | {seconds} | {chunks_per_s} | {reingest_unchanged_seconds} |".format(
+            **results["ingest"]
+        ),
         "",
         "| chunks | filtered query p50 ms | p95 ms | retrieve(k=4) p50 ms | p95 ms |",
         "|---|---|---|---|---|",

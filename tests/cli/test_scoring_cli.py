@@ -1,0 +1,104 @@
+"""`primed score` end to end: formats, evidence inputs, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli.main import run
+from tests.conftest import CASE_NOTES
+
+SOURCE = "LedgerFlow offers real-time GL sync via REST API and automated 3-way matching with OCR."
+GOOD = (
+    "Close the books in days, not weeks. Finance teams cut month-end close from 9 working days "
+    "to 4 [PS-014]."
+)
+
+
+def primed(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        run(list(args))
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    source = tmp_path / "source.md"
+    source.write_text(SOURCE)
+    rewrite = tmp_path / "rewrite.md"
+    rewrite.write_text(GOOD)
+    return source, rewrite
+
+
+def test_score_json_with_case_notes_as_evidence_passes(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    source, rewrite = files
+    code, out, _ = primed(
+        capsys,
+        "score",
+        str(rewrite),
+        "--source",
+        str(source),
+        "--title",
+        "CFO",
+        "--product",
+        "LedgerFlow",
+        "--evidence",
+        str(CASE_NOTES),
+        "--format",
+        "json",
+    )
+    card = json.loads(out)
+    assert code == 0, card["failed"]
+    assert card["passed"] and card["measures"]["grounding"]["value"] == 0
+
+
+def test_score_without_evidence_flags_the_numbers_and_exits_1(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    source, rewrite = files
+    code, out, _ = primed(capsys, "score", str(rewrite), "--source", str(source), "--title", "CFO")
+    assert code == 1
+    assert "grounding" in out and "FAIL" in out
+
+
+def test_score_accepts_search_json_as_evidence(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    source, rewrite = files
+    evidence = tmp_path / "evidence.json"
+    evidence.write_text(
+        json.dumps(
+            [
+                {
+                    "note_id": "PS-014",
+                    "chunk_id": "PS-014#0",
+                    "score": 0.5,
+                    "text": "Month-end close went from 9 working days to 4.",
+                    "customer": "a logistics company",
+                    "customer_name": "Ashcombe Freight",
+                    "publishable": False,
+                }
+            ]
+        )
+    )
+    code, out, _ = primed(
+        capsys, "score", str(rewrite), "-s", str(source), "-e", str(evidence), "--format", "md"
+    )
+    assert "| grounding | 0 |" in out
+
+
+def test_score_with_missing_file_or_bad_evidence_is_one_line(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    source, rewrite = files
+    code, _, err = primed(capsys, "score", str(tmp_path / "nope.md"), "--source", str(source))
+    assert code == 2 and "no such file" in err
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    code, _, err = primed(capsys, "score", str(rewrite), "-s", str(source), "-e", str(bad))
+    assert code == 2 and "not a JSON evidence list" in err and "Traceback" not in err
