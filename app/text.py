@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = (
@@ -29,6 +30,11 @@ def word_count(text: str) -> int:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of prose; each non-empty line of a list or heading counts as its own sentence."""
+    return list(_split_sentences(text))
+
+
+@lru_cache(maxsize=256)
+def _split_sentences(text: str) -> tuple[str, ...]:
     sentences: list[str] = []
     for block in re.split(r"\n\s*\n", text):
         lines = [ln for ln in block.splitlines() if ln.strip()]
@@ -39,7 +45,7 @@ def split_sentences(text: str) -> list[str]:
                 sentences.extend(_split_prose(_MARKDOWN_PREFIX.sub("", line)))
         else:
             sentences.extend(_split_prose(" ".join(_MARKDOWN_PREFIX.sub("", ln) for ln in lines)))
-    return sentences
+    return tuple(sentences)
 
 
 def _split_prose(text: str) -> list[str]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 Embed = Callable[[list[str]], np.ndarray]
+CACHE_SIZE = 2048
 
 
 def strip_product(text: str, product: str | None) -> str:
@@ -30,6 +31,17 @@ class ContentReference:
         self.embed = embed
         self.texts = list(texts)
         self.vectors = embed(self.texts) if self.texts else np.zeros((0, 1), dtype=np.float32)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def _embed_cached(self, texts: list[str]) -> np.ndarray:
+        """Sources and notes repeat across calls (guard rounds, evals): embed each once."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self.embed(missing), strict=True):
+                if len(self._cache) >= CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[text] = vector
+        return np.stack([self._cache[t] for t in texts])
 
     def margin(
         self, rewrite: str, source: str, product: str | None, evidence: Sequence[str] = ()
@@ -41,7 +53,7 @@ class ContentReference:
         shares no words with a one-line feature list.
         """
         texts = [strip_product(t, product) for t in (rewrite, source, *evidence)]
-        vectors = self.embed(texts)
+        vectors = self._embed_cached(texts)
         own = float(np.max(vectors[1:] @ vectors[0]))
         if len(self.vectors) == 0:
             return own, own, 0.0

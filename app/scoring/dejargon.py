@@ -7,6 +7,7 @@ score = 100 - (0.5 * mid + rare) * 100 / words. 100 means every word is common.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.scoring.models import Span
 from app.scoring.words import COMMON_ZIPF, RARE_ZIPF, WORD, zipf
@@ -30,6 +31,7 @@ class Bands:
         return 100.0 - (0.5 * self.mid + self.rare) * 100.0 / self.words
 
 
+@lru_cache(maxsize=1024)
 def bands(text: str, exempt: frozenset[str] = frozenset()) -> Bands:
     """Count words per band; words in `exempt` (the product name, lowercased) are skipped."""
     common = mid = rare = 0

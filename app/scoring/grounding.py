@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.domain import Claim
 from app.scoring.models import Span
-from app.scoring.words import zipf
+from app.scoring.words import word_tokens, zipf
 
 CITATION = re.compile(
     r"\[((?=[^\]]*\d)[A-Za-z0-9][A-Za-z0-9._#-]*(?:\s*[,;]\s*[A-Za-z0-9][A-Za-z0-9._#-]*)*)\]"
@@ -53,9 +54,6 @@ NUMBER_WORDS = {
     "ninety": 90,
     "hundred": 100,
 }
-WORD_NUMBER = re.compile(
-    r"\b(?P<word>" + "|".join(NUMBER_WORDS) + r")\b(?:\s?(?P<unit>percent\b|per\s?cent\b))?", re.I
-)
 MULTIPLIERS = {
     "k": 1e3,
     "thousand": 1e3,
@@ -80,6 +78,15 @@ class Quantity:
     span: Span
 
 
+@lru_cache(maxsize=4096)
+def known_quantities(text: str) -> dict[float, frozenset[str]]:
+    """Value -> units present in a grounding text (cached: sources and notes repeat)."""
+    found: dict[float, set[str]] = {}
+    for quantity in quantities(text):
+        found.setdefault(round(quantity.value, 6), set()).add(quantity.unit)
+    return {value: frozenset(units) for value, units in found.items()}
+
+
 def quantities(text: str, words_too: bool = True) -> list[Quantity]:
     """Numbers with their unit class, ignoring citation markers like [PS-014]."""
     masked = CITATION.sub(lambda m: " " * len(m.group(0)), text)
@@ -101,18 +108,18 @@ def quantities(text: str, words_too: bool = True) -> list[Quantity]:
             )
         )
     if words_too:
-        for match in WORD_NUMBER.finditer(masked):
-            value = float(NUMBER_WORDS[match.group("word").lower()])
+        tokens = word_tokens(masked)
+        for index, (start, end, token) in enumerate(tokens):
+            if token not in NUMBER_WORDS:
+                continue
+            following = tokens[index + 1][2] if index + 1 < len(tokens) else ""
+            percent = following == "percent" and not masked[end : tokens[index + 1][0]].strip()
+            stop = tokens[index + 1][1] if percent else end
             found.append(
                 Quantity(
-                    value,
-                    _unit(None, match.group("unit")),
-                    Span(
-                        start=match.start(),
-                        end=match.end(),
-                        text=match.group(0),
-                        kind="ungrounded-number",
-                    ),
+                    float(NUMBER_WORDS[token]),
+                    "%" if percent else "",
+                    Span(start=start, end=stop, text=masked[start:stop], kind="ungrounded-number"),
                 )
             )
     return found
@@ -169,9 +176,9 @@ def ungrounded(
                     )
                 )
     cited = [by_id[i] for i in cited_ids(rewrite) if i in by_id]
-    known = quantities(source) + [q for e in cited for q in quantities(e.text)]
+    known = [known_quantities(source), *(known_quantities(e.text) for e in cited)]
     for quantity in quantities(rewrite):
-        if not any(_same(quantity, k) for k in known):
+        if not any(_grounded(quantity, table) for table in known):
             where = "the source or the cited evidence" if cited else "the source (nothing is cited)"
             problems.append(
                 quantity.span.model_copy(
@@ -196,10 +203,16 @@ def ungrounded(
     return problems
 
 
-def _same(a: Quantity, b: Quantity) -> bool:
-    if abs(a.value - b.value) > 1e-9 * max(1.0, abs(a.value)):
+def _grounded(quantity: Quantity, table: dict[float, frozenset[str]]) -> bool:
+    """Same value, and the same unit, or a bare number against a unit that is not a percent."""
+    units = table.get(round(quantity.value, 6))
+    if not units:
         return False
-    return a.unit == b.unit or "" in (a.unit, b.unit) and "%" not in (a.unit, b.unit)
+    if quantity.unit in units:
+        return True
+    if quantity.unit == "":
+        return any(u != "%" for u in units)
+    return quantity.unit != "%" and "" in units
 
 
 def _names(

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.errors import ResourceError
 from app.scoring.models import Span
+from app.scoring.words import word_tokens
 from app.yamlio import load_yaml_model
 
 Level = Literal["error", "warning", "suggestion"]
@@ -45,51 +46,79 @@ def phrase_pattern(phrase: str) -> str:
 
 
 class Lexicon:
-    """One loaded rule file, compiled to a single regular expression."""
+    """One loaded rule file. Entries are matched as word n-grams through a set lookup: much
+    faster than one regular expression with hundreds of alternatives, for the same result."""
 
     def __init__(self, name: str, rule: LexiconRule) -> None:
         self.name = name
         self.rule = rule
         entries = rule.tokens if rule.extends == "existence" else list(rule.swap)
         self.entries = sorted({e.strip() for e in entries if e.strip()}, key=len, reverse=True)
-        self._swap = {k.lower(): v for k, v in rule.swap.items()}
-        flags = re.IGNORECASE if rule.ignorecase else 0
-        alternation = "|".join(phrase_pattern(e) for e in self.entries)
-        self.pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", flags)
+        fold = str.lower if rule.ignorecase else str
+        self._grams: dict[tuple[str, ...], str] = {}
+        for entry in self.entries:
+            gram = tuple(fold(w) for w in re.split(r"[\s-]+", entry) if w)
+            if gram:
+                self._grams.setdefault(gram, entry)
+        # First word -> the lengths of the entries it starts, longest first.
+        self._starts: dict[str, list[int]] = {}
+        for gram in self._grams:
+            self._starts.setdefault(gram[0], []).append(len(gram))
+        for lengths in self._starts.values():
+            lengths.sort(reverse=True)
+        self._fold = fold
+        self._swap = {fold(" ".join(re.split(r"[\s-]+", k))): v for k, v in rule.swap.items()}
 
     @cached_property
     def lowered(self) -> set[str]:
         return {e.lower() for e in self.entries}
 
     def find(self, text: str) -> list[Span]:
-        spans = []
-        for match in self.pattern.finditer(text):
-            found = match.group(0)
-            suggestion = self._lookup_swap(found)
-            if self.rule.extends == "substitution":
-                message = _format(self.rule.message, found, suggestion or "")
-            else:
-                message = _format(self.rule.message, found)
-            spans.append(
-                Span(
-                    start=match.start(),
-                    end=match.end(),
-                    text=found,
-                    kind=f"lexicon-{self.rule.level}",
-                    message=f"{self.name}: {message}",
-                    suggestion=suggestion,
-                )
-            )
+        tokens = word_tokens(text, self.rule.ignorecase)
+        starts = self._starts
+        spans: list[Span] = []
+        covered = 0
+        for i in [i for i, token in enumerate(tokens) if token[2] in starts]:
+            if i < covered:
+                continue
+            for n in starts[tokens[i][2]]:
+                if i + n > len(tokens):
+                    continue
+                gram = tuple(t[2] for t in tokens[i : i + n])
+                if gram in self._grams and self._joined(text, tokens, i, n):
+                    spans.append(self._span(text, tokens[i][0], tokens[i + n - 1][1]))
+                    covered = i + n
+                    break
         return spans
 
-    def _lookup_swap(self, found: str) -> str | None:
-        if not self._swap:
-            return None
-        normalized = re.sub(r"[\s-]+", " ", found.lower())
-        for key, value in self._swap.items():
-            if re.sub(r"[\s-]+", " ", key) == normalized:
-                return value
-        return None
+    @staticmethod
+    def _joined(text: str, tokens: list[tuple[int, int, str]], i: int, n: int) -> bool:
+        """Words of a phrase are separated only by spaces or hyphens, and the phrase is not
+        glued by a hyphen to a word outside it ("API" does not match inside "API-first")."""
+        for k in range(i, i + n - 1):
+            gap = text[tokens[k][1] : tokens[k + 1][0]]
+            if not gap or gap.strip(" \t\n-"):
+                return False
+        start, end = tokens[i][0], tokens[i + n - 1][1]
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        return before != "-" and after != "-"
+
+    def _span(self, text: str, start: int, end: int) -> Span:
+        found = text[start:end]
+        suggestion = self._swap.get(self._fold(" ".join(re.split(r"[\s-]+", found))))
+        if self.rule.extends == "substitution":
+            message = _format(self.rule.message, found, suggestion or "")
+        else:
+            message = _format(self.rule.message, found)
+        return Span(
+            start=start,
+            end=end,
+            text=found,
+            kind=f"lexicon-{self.rule.level}",
+            message=f"{self.name}: {message}",
+            suggestion=suggestion,
+        )
 
 
 def _format(message: str, *values: str) -> str:

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
+TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'’&+/]|\.(?=[A-Za-z0-9]))*")
 COMMON_ZIPF = 4.05
 RARE_ZIPF = 2.74
 
@@ -38,3 +39,12 @@ def stem(word: str) -> str:
                 continue
             return lowered[: -len(suffix)]
     return lowered
+
+
+@lru_cache(maxsize=64)
+def word_tokens(text: str, ignorecase: bool = True) -> list[tuple[int, int, str]]:
+    """(start, end, token) for every word, lowercased unless told not to. Cached because the
+    lexicons and the number finder all scan the same rewrite."""
+    if ignorecase:
+        return [(m.start(), m.end(), m.group(0).lower()) for m in TOKEN.finditer(text)]
+    return [(m.start(), m.end(), m.group(0)) for m in TOKEN.finditer(text)]

@@ -187,3 +187,10 @@ def test_dejargonizer_formula_on_known_bands() -> None:
 def test_empty_rewrite_fails(scorer: Scorer) -> None:
     result = card(scorer, "")
     assert not result.passed and "readability" in result.failed
+
+
+def test_numbers_written_as_words_are_grounded_like_digits(scorer: Scorer) -> None:
+    grounded = card(scorer, "Close the books faster: exceptions fell sixty percent [PS-022].")
+    assert grounded.measures["grounding"].value == 0.0
+    invented = card(scorer, "Close the books faster: exceptions fell forty percent [PS-022].")
+    assert [s.text for s in invented.measures["grounding"].spans] == ["forty percent"]

@@ -1,0 +1,122 @@
+"""Scoring benchmark: ScoreCards per second on one core for ~150-word rewrites.
+
+Figures: the lexical card (every measure except content kept, which needs an embedding per
+call) for new rewrites of known sources and of new sources, and the full card with MiniLM.
+Every timed rewrite is distinct, so no per-text cache answers twice. Run with
+`.venv/bin/python benchmarks/bench_scoring.py`; results go to benchmarks/results/scoring.{json,md}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import random
+import time
+from pathlib import Path
+
+from app.config import PROJECT_ROOT, Settings
+from app.evals.run import note_evidence
+from app.evals.suite import load_notes, load_suites
+from app.scoring.factory import build_scorer
+from app.scoring.scorecard import ScoreInput
+from app.scoring.words import words
+from app.text import split_sentences
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def inputs(count: int, vary_source: bool) -> list[ScoreInput]:
+    """`count` distinct ~150-word rewrites (suite references, sentences rotated and mixed, so
+    no per-text cache can answer twice); sources repeat unless `vary_source`."""
+    _, _, cases = load_suites(PROJECT_ROOT / "evals" / "suites")
+    notes = load_notes(PROJECT_ROOT / "corpora" / "samples" / "case_notes")
+    sentences = [split_sentences(c.reference.text) for c in cases if c.reference]
+    built = []
+    for i in range(count):
+        case = cases[i % len(cases)]
+        assert case.reference is not None
+        own = sentences[i % len(cases)]
+        shift = (i // len(cases)) % len(own)
+        text_parts = own[shift:] + own[:shift]
+        rng = random.Random(i)
+        pool = [x for group in sentences for x in group]
+        while len(words(" ".join(text_parts))) < 150:
+            text_parts.append(rng.choice(pool))
+        text = " ".join(" ".join(text_parts).split()[:150])
+        source = case.copy_text
+        if vary_source:
+            parts = split_sentences(source)
+            k = (i // len(cases)) % max(1, len(parts))
+            source = " ".join(parts[k:] + parts[:k]) + f" Edition {i}."
+        evidence = [note_evidence(notes[n]) for n in case.reference.evidence]
+        built.append(
+            ScoreInput(
+                source=source,
+                rewrite=text,
+                title=case.title,
+                product=case.product,
+                evidence=evidence,
+                goals=case.goals,
+            )
+        )
+    assert len({b.rewrite for b in built}) > 0.9 * count, "rewrites must be distinct"
+    return built
+
+
+def rate(scorer_embed: bool, warm: list[ScoreInput], data: list[ScoreInput]) -> dict[str, float]:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    scorer = build_scorer(settings, embed=scorer_embed)
+    for item in warm:  # warm the per-word caches (wordfreq, syllables), as a server would be
+        scorer.score(item)
+    count = 0
+    start = time.perf_counter()
+    for item in data:  # every rewrite is new to the scorer
+        scorer.score(item)
+        count += 1
+    elapsed = time.perf_counter() - start
+    return {
+        "cards": count,
+        "seconds": round(elapsed, 2),
+        "cards_per_s": round(count / elapsed, 1),
+        "ms_per_card": round(1000 * elapsed / count, 3),
+    }
+
+
+def main() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    warm = inputs(300, vary_source=True)
+    same_sources = inputs(6000, vary_source=False)[300:]
+    new_sources = inputs(6000, vary_source=True)[300:]
+    results = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, py{platform.python_version()}, pinned to 1 core",
+        "rewrite_words": 150,
+        "lexical_same_sources": rate(False, warm, same_sources),
+        "lexical_new_sources": rate(False, warm, new_sources),
+        "with_embedder": rate(True, warm[:20], same_sources[:150]),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "scoring.json").write_text(json.dumps(results, indent=2) + "\n")
+    lines = [
+        f"# Scoring benchmark ({results['when']}, {results['machine']})",
+        "",
+        "| card | cards/s | ms per card |",
+        "|---|---|---|",
+        f"| lexical, new rewrite of a known source (guard, evals) "
+        f"| {results['lexical_same_sources']['cards_per_s']} "
+        f"| {results['lexical_same_sources']['ms_per_card']} |",
+        f"| lexical, new rewrite of a new source (batch) "
+        f"| {results['lexical_new_sources']['cards_per_s']} "
+        f"| {results['lexical_new_sources']['ms_per_card']} |",
+        f"| full (with MiniLM content kept) | {results['with_embedder']['cards_per_s']} "
+        f"| {results['with_embedder']['ms_per_card']} |",
+    ]
+    (RESULTS / "scoring.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

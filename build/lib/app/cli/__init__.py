@@ -1,0 +1,1 @@
+"""The `primed` command line: one module per command group."""

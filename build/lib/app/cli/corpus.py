@@ -1,0 +1,176 @@
+"""`primed ingest`, `primed search` and `primed notes delete`: the case-note corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from app.cli.context import Context, FormatOption, OutputFormat, console, err_console
+from app.domain import Evidence
+from app.errors import InvalidInputError
+
+notes_app = typer.Typer(help="Manage ingested case notes.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(search)
+    app.add_typer(notes_app, name="notes")
+
+
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Case-note files or folders (.md, .jsonl, .csv).")
+    ],
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Load case notes into the store. Unchanged notes are skipped; changed notes are replaced."""
+    from app.corpus.ingest import ingest_paths
+
+    ctx = Context()
+    with Progress(
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("notes"),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=fmt is OutputFormat.json,
+    ) as progress:
+        task = progress.add_task("ingest", total=None)
+        summary = ingest_paths(
+            paths,
+            ctx.store,
+            ctx.titles,
+            on_total=lambda n: progress.update(task, total=n),
+            on_progress=lambda n: progress.advance(task, n),
+        )
+    if fmt is OutputFormat.json:
+        console.print_json(summary.model_dump_json())
+    else:
+        console.print(
+            f"notes: {summary.notes} ({summary.added} added, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged)  chunks written: {summary.chunks_written}  "
+            f"skipped files: {len(summary.skipped_files)}  errors: {len(summary.errors)}",
+            highlight=False,
+        )
+        for error in summary.errors:
+            err_console.print(f"[red]bad note:[/] {escape(error)}", highlight=False)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+def search(
+    title: Annotated[
+        str, typer.Option("--title", "-t", help="Executive title, e.g. CFO or 'VP of Sales'.")
+    ],
+    text: Annotated[
+        str | None, typer.Argument(help="A feature or outcome to find evidence for.")
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", "-f", help="A datasheet (md, txt, html, pdf, docx): evidence per feature."
+        ),
+    ] = None,
+    industry: Annotated[
+        str | None, typer.Option("--industry", "-i", help="Prefer this industry.")
+    ] = None,
+    k: Annotated[
+        int | None,
+        typer.Option("-k", min=1, max=50, help="Evidence chunks per query [PRIMED_RETRIEVE_K]."),
+    ] = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Find case-note evidence for a feature (or every feature of a datasheet) for one title."""
+    ctx = Context()
+    k = k or ctx.settings.retrieve_k
+    if (text is None) == (file is None):
+        raise InvalidInputError("give either search TEXT or --file DATASHEET, not both or neither")
+    if file is not None:
+        search_features(ctx, file, title, industry, k, fmt)
+        return
+    assert text is not None
+    results = ctx.retriever.retrieve(text, title, industry, k)
+    if fmt is OutputFormat.json:
+        console.print_json(json.dumps([e.model_dump(mode="json") for e in results]))
+    elif fmt is OutputFormat.md:
+        console.print(render_markdown(results), markup=False, highlight=False)
+    else:
+        print_table(results)
+    if not results:
+        err_console.print("no evidence found above the relevance floor")
+
+
+def search_features(
+    ctx: Context, file: Path, title: str, industry: str | None, k: int, fmt: OutputFormat
+) -> None:
+    from app.documents import read_document
+    from app.features import extract_features
+
+    features = extract_features(read_document(file, ctx.settings.max_copy_chars))
+    if not features:
+        raise InvalidInputError(f"{file}: found no feature statements to search for")
+    found = [(f, ctx.retriever.retrieve(f.statement, title, industry, k)) for f in features]
+    if fmt is OutputFormat.json:
+        payload = [
+            {"feature": f.model_dump(), "evidence": [e.model_dump(mode="json") for e in ev]}
+            for f, ev in found
+        ]
+        console.print_json(json.dumps(payload))
+        return
+    profile = ctx.titles.get(title)
+    console.print(f"[bold]{file.name}[/]: {len(features)} features, evidence for {profile.name}")
+    for feature, evidence in found:
+        console.print(f"\n[bold cyan]{feature.id}[/] {escape(feature.statement)}", highlight=False)
+        if not evidence:
+            console.print("   (no evidence above the relevance floor)")
+        for ev in evidence:
+            console.print(
+                f"   [green]{ev.score:.2f}[/] [bold]{ev.note_id}[/] {escape(ev.customer)} "
+                f"({ev.industry}, {ev.filter}): {escape(ev.outcome or ev.text[:160])}",
+                highlight=False,
+            )
+
+
+def render_markdown(results: list[Evidence]) -> str:
+    lines = []
+    for rank, ev in enumerate(results, start=1):
+        lines.append(
+            f"{rank}. **[{ev.note_id}]** {ev.customer} ({ev.industry}, {ev.offering}; "
+            f"score {ev.score:.2f}, filter {ev.filter})\n   > {ev.text}"
+        )
+    return "\n".join(lines)
+
+
+def print_table(results: list[Evidence]) -> None:
+    table = Table(show_lines=True)
+    for column in ("#", "score", "note", "customer", "industry / offering", "filter", "evidence"):
+        table.add_column(column, overflow="fold")
+    for rank, ev in enumerate(results, start=1):
+        table.add_row(
+            str(rank),
+            f"{ev.score:.2f}",
+            ev.note_id,
+            escape(ev.customer),
+            f"{ev.industry}\n{ev.offering}",
+            ev.filter,
+            escape(ev.text),
+        )
+    console.print(table)
+
+
+@notes_app.command("delete")
+def delete(
+    note_id: Annotated[str, typer.Argument(help="The case-note id, e.g. PS-014.")],
+) -> None:
+    """Remove a case note (all its chunks) from the store."""
+    removed = Context().store.delete_note(note_id)
+    console.print(f"deleted {note_id} ({removed} chunks)", highlight=False)

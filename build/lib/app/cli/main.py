@@ -1,0 +1,71 @@
+"""Entry point: assembles the command groups and turns errors into one line and an exit code.
+
+Exit codes: 0 ok; 1 some inputs failed (the rest were processed); 2 bad input or usage;
+3 store, model or data files unavailable; 4 not found; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from app import __version__
+from app.cli import corpus, scoring, titles
+from app.cli.context import err_console
+from app.config import get_settings
+from app.errors import PrimedError
+
+app = typer.Typer(
+    name="primed",
+    help="Rewrite feature-heavy product copy into what an executive title wants, grounded in "
+    "professional-services case notes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+corpus.register(app)
+titles.register(app)
+scoring.register(app)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    if version:
+        typer.echo(f"primed {__version__}")
+        raise typer.Exit()
+
+
+def run(argv: list[str] | None = None) -> None:
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except PrimedError as exc:
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except typer.TyperException as exc:  # typer's (vendored click) usage and parameter errors
+        err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}", highlight=False)
+        sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # last resort: one line, not a traceback, unless debugging
+        if get_settings().debug:
+            raise
+        err_console.print(
+            f"[bold red]error:[/] unexpected {type(exc).__name__}: {escape(str(exc))} "
+            "(set PRIMED_DEBUG=1 for details)",
+            highlight=False,
+        )
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,206 @@
+"""`primed score` and `primed eval`: score one rewrite, or run an eval suite into reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import TypeAdapter, ValidationError
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from app.cli.context import Context, FormatOption, OutputFormat, console, err_console
+from app.documents import read_document
+from app.errors import InvalidInputError
+from app.scoring.models import ScoreCard
+from app.scoring.scorecard import EvidenceText, ScoreInput
+
+KIND_STYLES = {
+    "residue": "bold red",
+    "must-remove": "bold red",
+    "lexicon-error": "red",
+    "lexicon-warning": "yellow",
+    "lexicon-suggestion": "dim yellow",
+    "rare-word": "underline",
+    "product-subject": "magenta",
+}
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(score)
+    app.command("eval")(run_eval)
+
+
+def load_evidence(path: Path) -> list[EvidenceText]:
+    """A JSON list (EvidenceText, or `primed search --format json` output), or case-note files."""
+    if path.suffix.lower() == ".json":
+        try:
+            items = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(items, list):
+                raise InvalidInputError(f"{path}: expected a JSON list of evidence")
+            for item in items:
+                if isinstance(item, dict) and "id" not in item and "note_id" in item:
+                    item["id"] = item["note_id"]
+            allowed = set(EvidenceText.model_fields)
+            cleaned = [
+                {k: v for k, v in i.items() if k in allowed} if isinstance(i, dict) else i
+                for i in items
+            ]
+            return TypeAdapter(list[EvidenceText]).validate_python(cleaned)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValidationError) as exc:
+            raise InvalidInputError(
+                f"{path}: not a JSON evidence list ({type(exc).__name__})"
+            ) from exc
+    from app.corpus.loaders import load_paths
+    from app.evals.run import note_evidence
+
+    loaded = load_paths([path])
+    if loaded.errors:
+        raise InvalidInputError(f"evidence notes: {loaded.errors[0]}")
+    return [note_evidence(note) for note, _ in loaded.notes]
+
+
+def score(
+    rewrite_file: Annotated[Path, typer.Argument(help="The rewrite to score (text, md, html...).")],
+    source: Annotated[Path, typer.Option("--source", "-s", help="The original product copy.")],
+    title: Annotated[str | None, typer.Option("--title", "-t", help="Executive title.")] = None,
+    product: Annotated[str | None, typer.Option("--product", help="Product name (exempt).")] = None,
+    evidence: Annotated[
+        Path | None,
+        typer.Option("--evidence", "-e", help="Evidence: a JSON list, or case-note files/folder."),
+    ] = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Score a rewrite against its source: jargon left, grounding, title fit, readability."""
+    from app.scoring.factory import build_scorer
+
+    ctx = Context()
+    limit = ctx.settings.max_copy_chars
+    data = ScoreInput(
+        source=read_document(source, limit),
+        rewrite=read_document(rewrite_file, limit),
+        title=title,
+        product=product,
+        evidence=load_evidence(evidence) if evidence else [],
+    )
+    if title:
+        ctx.titles.get(title)
+    card = build_scorer(ctx.settings, ctx.titles).score(data)
+    if fmt is OutputFormat.json:
+        console.print_json(card.model_dump_json())
+    elif fmt is OutputFormat.md:
+        console.print(scorecard_markdown(card), markup=False, highlight=False)
+    else:
+        print_scorecard(card, data.rewrite)
+    if not card.passed:
+        raise typer.Exit(1)
+
+
+def scorecard_markdown(card: ScoreCard) -> str:
+    lines = [
+        f"**{'PASS' if card.passed else 'FAIL'}** ({card.words} words)",
+        "",
+        "| measure | value | threshold | | reason |",
+        "|---|---|---|---|---|",
+    ]
+    for m in card.measures.values():
+        sign = "<=" if m.direction == "max" else ">="
+        value = "n/a" if m.value is None else f"{m.value:g}"
+        verdict = "✅" if m.passed else "❌"
+        lines.append(f"| {m.name} | {value} | {sign} {m.threshold:g} | {verdict} | {m.reason} |")
+    return "\n".join(lines)
+
+
+def print_scorecard(card: ScoreCard, rewrite: str) -> None:
+    highlighted = Text(rewrite)
+    for measure in card.measures.values():
+        for span in measure.spans:
+            if span.end > span.start and span.kind in KIND_STYLES:
+                highlighted.stylize(KIND_STYLES[span.kind], span.start, span.end)
+    console.print(highlighted)
+    table = Table(title=f"{'PASS' if card.passed else 'FAIL'}: {card.words} words")
+    for column in ("measure", "value", "threshold", "", "reason"):
+        table.add_column(column, overflow="fold")
+    for m in card.measures.values():
+        sign = "<=" if m.direction == "max" else ">="
+        value = "n/a" if m.value is None else f"{m.value:g}"
+        mark = "[green]pass[/]" if m.passed else "[bold red]FAIL[/]"
+        table.add_row(m.name, value, f"{sign} {m.threshold:g}", mark, escape(m.reason))
+    console.print(table)
+
+
+def run_eval(
+    suite: Annotated[Path, typer.Argument(help="A suite file, or a folder of suites.")],
+    engine: Annotated[
+        list[str], typer.Option("--engine", "-E", help="Engine(s) to run; repeat for several.")
+    ],
+    report: Annotated[
+        Path, typer.Option("--report", "-r", help="Folder for report.{json,md,html}.")
+    ],
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="An earlier report.json to compare with.")
+    ] = None,
+    fail_on_regression: Annotated[
+        bool, typer.Option("--fail-on-regression", help="Exit 1 when a regression is found.")
+    ] = False,
+    tolerance: Annotated[
+        float, typer.Option("--tolerance", min=0.0, help="Allowed worsening of a mean (relative).")
+    ] = 0.02,
+    notes: Annotated[
+        Path | None, typer.Option("--notes", help="Case notes the suite cites [samples].")
+    ] = None,
+) -> None:
+    """Run a suite through engines and write report.json, report.md and report.html."""
+    from app.evals.compare import compare, load_report
+    from app.evals.render import render_html, render_markdown
+    from app.evals.run import reference_engine, run_suite
+    from app.evals.suite import load_notes, load_suites, validate_cases
+    from app.scoring.factory import build_scorer
+
+    ctx = Context()
+    name, description, cases = load_suites(suite)
+    case_notes = load_notes(notes or ctx.settings.samples_dir / "case_notes")
+    validate_cases(cases, ctx.titles, case_notes)
+    available = {"reference": reference_engine(case_notes)}
+    unknown = [e for e in engine if e not in available]
+    if unknown:
+        raise InvalidInputError(
+            f"unknown engine {', '.join(unknown)}; available: {', '.join(available)}"
+        )
+    old = load_report(baseline) if baseline else None
+    scorer = build_scorer(ctx.settings, ctx.titles, references=[c.copy_text for c in cases])
+    engines = {e: available[e] for e in dict.fromkeys(engine)}
+    with Progress(
+        TextColumn("eval"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("eval", total=len(cases) * len(engines))
+        result = run_suite(
+            name, description, cases, engines, scorer, on_progress=lambda: progress.advance(task)
+        )
+    if old is not None and baseline is not None:
+        result.comparison = compare(result, old, str(baseline), tolerance)
+    report.mkdir(parents=True, exist_ok=True)
+    (report / "report.json").write_text(result.model_dump_json(indent=2), encoding="utf-8")
+    (report / "report.md").write_text(render_markdown(result), encoding="utf-8")
+    (report / "report.html").write_text(render_html(result), encoding="utf-8")
+    for summary in result.summaries:
+        console.print(
+            f"{summary.engine}: {summary.passed}/{summary.cases} passed, "
+            f"{summary.as_expected}/{summary.cases} as expected, {summary.errors} errors",
+            highlight=False,
+        )
+    console.print(f"reports: {report / 'report.html'}", highlight=False)
+    regressions = result.comparison.regressions if result.comparison else []
+    for line in regressions:
+        err_console.print(f"[red]regression:[/] {escape(line)}", highlight=False)
+    if fail_on_regression and regressions:
+        raise typer.Exit(1)

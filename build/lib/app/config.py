@@ -1,0 +1,79 @@
+"""Settings: the only reader of the process environment (prefix PRIMED_, .env supported)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything primed reads from the environment, with defaults that run offline."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PRIMED_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path(".primed"), description="Where the embedded store lives.")
+    chroma_url: str | None = Field(
+        default=None, description="Chroma server URL (http://host:port); unset = embedded store."
+    )
+    collection: str = Field(default="case_notes", min_length=3, max_length=63)
+    embedder: Literal["minilm", "openai"] = "minilm"
+    embedding_model: str = "text-embedding-3-small"
+    embed_batch_size: int = Field(default=32, ge=1, le=512)
+
+    resources_dir: Path = Field(
+        default=PROJECT_ROOT, description="Root holding corpora/, prompts/ and evals/."
+    )
+
+    llm_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("PRIMED_LLM_BASE_URL", "OPENAI_BASE_URL")
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("PRIMED_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_model: str = "gpt-4o-mini"
+
+    debug: bool = Field(default=False, description="Show tracebacks for unexpected errors.")
+
+    chunk_words: int = Field(default=200, ge=20, le=220)
+    max_copy_chars: int = Field(default=20_000, ge=100)
+    max_note_bytes: int = Field(default=2_000_000, ge=1_000)
+    retrieve_k: int = Field(default=4, ge=1, le=50)
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _url_has_scheme(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("PRIMED_CHROMA_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def titles_dir(self) -> Path:
+        return self.resources_dir / "corpora" / "titles"
+
+    @property
+    def lexicons_dir(self) -> Path:
+        return self.resources_dir / "corpora" / "lexicons"
+
+    @property
+    def samples_dir(self) -> Path:
+        return self.resources_dir / "corpora" / "samples"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

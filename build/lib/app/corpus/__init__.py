@@ -1,0 +1,1 @@
+"""Case notes: loading, chunking, embedding, storing and ingesting."""

@@ -1,0 +1,98 @@
+"""Split a case note into chunks of <= N words, whole sentences, outcome first.
+
+The embedder never sees text past ~256 tokens, so a chunk holds at most `max_words` words
+(200 by default). Sentences are never cut unless one alone exceeds the limit. Every chunk
+leads with the note's headline outcome sentence, so whichever chunk retrieval finds, the
+result the customer measured comes with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from app.domain import CaseNote, Chunk
+from app.text import split_sentences, split_words, word_count
+
+CHUNKER_VERSION = "1"
+
+_NUMBER = re.compile(r"\d")
+_STRONG_CHANGE = re.compile(
+    r"\b(from\b.{1,60}\bto\b|cut|cuts|fell|dropped|reduced|shrank|shrunk|halved|doubled|"
+    r"tripled|rose|grew|increased|improved|saved|eliminated|avoided|recovered|"
+    r"(down|up) from|instead of|rather than)\b",
+    re.IGNORECASE,
+)
+_WEAK_CHANGE = re.compile(
+    r"\b(down|up|fewer|faster|less|lower|higher|now|within|savings?|reduction)\b", re.I
+)
+_BEFORE = re.compile(
+    r"\b(used to|had been|before|previously|was taking|were taking|had crept)\b", re.I
+)
+_UNIT = re.compile(
+    r"%|\$|€|£|\b(days?|hours?|minutes?|weeks?|months?|percent|pts|points|x)\b", re.I
+)
+
+
+def outcome_score(sentence: str) -> int:
+    """How much a sentence reads like a measured outcome: number, change, unit, no "before"."""
+    if not _NUMBER.search(sentence):
+        return 0
+    change = 3 if _STRONG_CHANGE.search(sentence) else (1 if _WEAK_CHANGE.search(sentence) else 0)
+    return 1 + change + bool(_UNIT.search(sentence)) - bool(_BEFORE.search(sentence))
+
+
+def headline_outcome(sentences: list[str]) -> str | None:
+    """The first sentence with the highest outcome score, if it has a number and a change."""
+    best: tuple[int, str] | None = None
+    for sentence in sentences:
+        score = outcome_score(sentence)
+        if score >= 3 and (best is None or score > best[0]):
+            best = (score, sentence)
+    return best[1] if best else None
+
+
+def note_hash(note: CaseNote, max_words: int) -> str:
+    """Changes whenever the note, the chunker or its settings change; drives re-ingest."""
+    payload = json.dumps(
+        {"note": note.model_dump(mode="json"), "chunker": CHUNKER_VERSION, "words": max_words},
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def chunk_note(note: CaseNote, max_words: int = 200) -> list[Chunk]:
+    sentences: list[str] = []
+    for sentence in split_sentences(note.body):
+        if word_count(sentence) > max_words:
+            sentences.extend(split_words(sentence, max_words))
+        else:
+            sentences.append(sentence)
+    outcome = headline_outcome(sentences)
+    lead = outcome if outcome and word_count(outcome) <= max_words // 2 else None
+
+    groups: list[list[str]] = []
+    current: list[str] = [lead] if lead else []
+    for sentence in sentences:
+        if sentence == lead and lead in current:
+            continue
+        if current and word_count(" ".join([*current, sentence])) > max_words:
+            groups.append(current)
+            current = [lead] if lead else []
+        current.append(sentence)
+    if current and current != [lead]:
+        groups.append(current)
+
+    digest = note_hash(note, max_words)
+    return [
+        Chunk(
+            id=f"{note.id}#{number}",
+            note_id=note.id,
+            chunk_no=number,
+            text=" ".join(group),
+            outcome=outcome,
+            content_hash=digest,
+        )
+        for number, group in enumerate(groups)
+    ]

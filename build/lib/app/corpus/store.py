@@ -1,0 +1,179 @@
+"""The case-note vector store: chromadb embedded (PersistentClient) or a Chroma server.
+
+Chunk ids are `<note id>#<chunk no>`; every chunk carries its note's content hash, so
+re-ingesting an unchanged note writes nothing and a changed note replaces all its chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from app.config import Settings
+from app.corpus.chunking import chunk_note
+from app.corpus.embedder import MiniLMEmbeddingFunction
+from app.domain import CaseNote, Chunk
+from app.errors import NotFoundError, StoreUnavailableError
+from app.titles import TitleRegistry
+
+NOTE_BATCH = 64
+
+
+def make_client(settings: Settings) -> Any:
+    """An embedded client under the data dir, or an HTTP client when PRIMED_CHROMA_URL is set."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if settings.chroma_url:
+            url = urlparse(settings.chroma_url)
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises bare ValueError/ConnectionError variants
+        where = settings.chroma_url or settings.chroma_path
+        raise StoreUnavailableError(f"cannot open the case-note store at {where}: {exc}") from exc
+
+
+@dataclass
+class IngestStats:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    chunks_written: int = 0
+
+
+def chunk_metadata(
+    note: CaseNote, chunk: Chunk, title_ids: list[str], source: str
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "note_id": note.id,
+        "chunk_no": chunk.chunk_no,
+        "customer": note.customer,
+        "customer_description": note.customer_description or "",
+        "industry": note.industry,
+        "offering": note.offering,
+        "titles": ",".join(title_ids),
+        "date": note.date.isoformat(),
+        "consultant": note.consultant,
+        "publishable": note.publishable,
+        "content_hash": chunk.content_hash,
+        "outcome": chunk.outcome or "",
+        "source": source,
+    }
+    # One boolean per title keeps the title filter a plain equality in every chromadb version.
+    meta.update({f"title_{title_id}": True for title_id in title_ids})
+    return meta
+
+
+class CaseNoteStore:
+    def __init__(self, settings: Settings, client: Any | None = None) -> None:
+        self.settings = settings
+        self._client = client
+        self._collection: Any = None
+        self.embedding_function = MiniLMEmbeddingFunction(batch_size=settings.embed_batch_size)
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
+
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            try:
+                self._collection = self.client.get_or_create_collection(
+                    name=self.settings.collection,
+                    embedding_function=self.embedding_function,
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+            except StoreUnavailableError:
+                raise
+            except Exception as exc:
+                raise StoreUnavailableError(f"cannot open collection: {exc}") from exc
+        return self._collection
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def ingest(
+        self,
+        notes: Sequence[tuple[CaseNote, str]],
+        titles: TitleRegistry,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> IngestStats:
+        """Add new notes, replace changed ones, skip unchanged ones. Idempotent."""
+        stats = IngestStats()
+        for start in range(0, len(notes), NOTE_BATCH):
+            batch = notes[start : start + NOTE_BATCH]
+            existing = self._existing_hashes([note.id for note, _ in batch])
+            ids: list[str] = []
+            documents: list[str] = []
+            metadatas: list[dict[str, Any]] = []
+            stale: list[str] = []
+            for note, source in batch:
+                chunks = chunk_note(note, self.settings.chunk_words)
+                title_ids = sorted({titles.get(t).id for t in note.titles})
+                before = existing.get(note.id)
+                if before == (chunks[0].content_hash, len(chunks)):
+                    stats.unchanged += 1
+                    continue
+                if before is None:
+                    stats.added += 1
+                else:
+                    stats.updated += 1
+                    stale.append(note.id)
+                for chunk in chunks:
+                    ids.append(chunk.id)
+                    documents.append(chunk.text)
+                    metadatas.append(chunk_metadata(note, chunk, title_ids, source))
+            if stale:
+                self.collection.delete(where={"note_id": {"$in": stale}})
+            if ids:
+                self.collection.upsert(ids=ids, documents=documents, metadatas=metadatas)
+                stats.chunks_written += len(ids)
+            if on_progress:
+                on_progress(len(batch))
+        return stats
+
+    def _existing_hashes(self, note_ids: list[str]) -> dict[str, tuple[str, int]]:
+        found = self.collection.get(where={"note_id": {"$in": note_ids}}, include=["metadatas"])
+        hashes: dict[str, set[str]] = {}
+        counts: dict[str, int] = {}
+        for meta in found["metadatas"] or []:
+            note_id = str(meta["note_id"])
+            hashes.setdefault(note_id, set()).add(str(meta["content_hash"]))
+            counts[note_id] = counts.get(note_id, 0) + 1
+        # A note whose chunks disagree on the hash (an interrupted write) counts as changed.
+        return {
+            nid: (next(iter(h)), counts[nid]) if len(h) == 1 else ("mixed", -1)
+            for nid, h in hashes.items()
+        }
+
+    def delete_note(self, note_id: str) -> int:
+        """Remove every chunk of a note; NotFoundError if the store has none."""
+        found = self.collection.get(where={"note_id": note_id}, include=[])
+        if not found["ids"]:
+            raise NotFoundError(f"no case note with id '{note_id}' in the store")
+        self.collection.delete(ids=found["ids"])
+        return len(found["ids"])
+
+    def query(self, text: str, where: dict[str, Any] | None, n: int) -> dict[str, Any]:
+        """Nearest chunks with documents, metadatas, distances and embeddings."""
+        embedding = self.embedding_function.embed_query([text])
+        result: dict[str, Any] = self.collection.query(
+            query_embeddings=embedding,
+            n_results=n,
+            where=where,
+            include=["documents", "metadatas", "distances", "embeddings"],
+        )
+        return result

@@ -1,0 +1,67 @@
+"""Turn a product-copy file (text, Markdown, HTML, PDF, DOCX) into text, offline.
+
+Plain text and Markdown are read directly; everything else goes through markitdown's
+`convert_local` (never `convert(str)`, which fetches URLs). Empty results are errors.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from app.errors import InvalidInputError
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ""}
+CONVERTED_SUFFIXES = {".html", ".htm", ".pdf", ".docx"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | CONVERTED_SUFFIXES
+
+# pdfminer renders some bullet glyphs as "(cid:127)" and similar.
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    if b"\x00" in raw[:4096]:
+        raise InvalidInputError(f"{name}: looks like a binary file, not text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"{name}: not UTF-8 text (bad byte at offset {exc.start})") from exc
+
+
+def read_document(path: Path, max_chars: int) -> str:
+    """The text of a copy file, cleaned; InvalidInputError for anything unusable."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        supported = ", ".join(sorted(s for s in SUPPORTED_SUFFIXES if s))
+        raise InvalidInputError(f"{path}: unsupported file type '{suffix}' (use {supported})")
+    if not path.is_file():
+        raise InvalidInputError(f"{path}: no such file")
+    if suffix in TEXT_SUFFIXES:
+        text = decode_text(path.read_bytes(), str(path))
+    else:
+        text = _convert(path)
+    text = clean_text(text)
+    if not text:
+        raise InvalidInputError(f"{path}: no text found in the file")
+    if len(text) > max_chars:
+        raise InvalidInputError(
+            f"{path}: {len(text):,} characters is over the limit of {max_chars:,} "
+            "(PRIMED_MAX_COPY_CHARS)"
+        )
+    return text
+
+
+def _convert(path: Path) -> str:
+    from markitdown import MarkItDown, MarkItDownException
+
+    try:
+        result = MarkItDown(enable_plugins=False).convert_local(str(path))
+    except MarkItDownException as exc:
+        raise InvalidInputError(f"{path}: cannot read this file ({type(exc).__name__})") from exc
+    return str(result.text_content or "")
+
+
+def clean_text(text: str) -> str:
+    text = _CID.sub("•", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join(lines).strip()

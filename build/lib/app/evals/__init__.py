@@ -1,0 +1,1 @@
+"""Eval suites: golden cases, runs over engines, comparison with a baseline, reports."""

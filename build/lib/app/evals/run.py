@@ -1,0 +1,139 @@
+"""Run eval cases through engines, score every rewrite, and summarise per engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from app.domain import CaseNote, Claim
+from app.errors import InvalidInputError, PrimedError
+from app.evals.models import CaseResult, EngineSummary, EvalReport, MeasureSummary
+from app.evals.suite import EvalCase
+from app.scoring.scorecard import MEASURES, EvidenceText, ScoreInput, Scorer
+
+
+@dataclass
+class EngineOutput:
+    text: str
+    evidence: list[EvidenceText] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+
+EvalEngine = Callable[[EvalCase], EngineOutput]
+
+
+def reference_engine(notes: dict[str, CaseNote]) -> EvalEngine:
+    """Scores the suite's hand-written reference rewrites (no generation)."""
+
+    def run(case: EvalCase) -> EngineOutput:
+        if case.reference is None:
+            raise InvalidInputError(f"case {case.id} has no reference rewrite")
+        return EngineOutput(
+            case.reference.text, [note_evidence(notes[n]) for n in case.reference.evidence]
+        )
+
+    return run
+
+
+def note_evidence(note: CaseNote) -> EvidenceText:
+    return EvidenceText(
+        id=note.id, text=note.body, customer_name=note.customer, publishable=note.publishable
+    )
+
+
+def run_case(case: EvalCase, engine_name: str, engine: EvalEngine, scorer: Scorer) -> CaseResult:
+    started = time.perf_counter()
+    base = {
+        "case_id": case.id,
+        "engine": engine_name,
+        "title": case.title,
+        "offering": case.offering,
+        "source": case.copy_text,
+        "expect_fail": case.expect_fail,
+        "source_terms": scorer.source_term_spans(case.copy_text, case.product, case.title),
+    }
+    try:
+        output = engine(case)
+        card = scorer.score(
+            ScoreInput(
+                source=case.copy_text,
+                rewrite=output.text,
+                title=case.title,
+                product=case.product,
+                evidence=output.evidence,
+                claims=output.claims,
+                goals=case.goals or None,
+                must_remove=case.must_remove,
+                thresholds=case.thresholds,
+            )
+        )
+    except PrimedError as exc:
+        return CaseResult(
+            **base,
+            rewrite="",
+            as_expected=False,
+            error=str(exc),
+            seconds=round(time.perf_counter() - started, 4),
+        )
+    expected = set(case.expect_fail)
+    as_expected = card.passed if not expected else expected <= set(card.failed)
+    return CaseResult(
+        **base,
+        rewrite=output.text,
+        scorecard=card,
+        as_expected=as_expected,
+        seconds=round(time.perf_counter() - started, 4),
+    )
+
+
+def summarise(engine: str, results: Sequence[CaseResult], scorer: Scorer) -> EngineSummary:
+    mine = [r for r in results if r.engine == engine]
+    cards = [r.scorecard for r in mine if r.scorecard is not None]
+    measures = []
+    for name in MEASURES:
+        limit = scorer.config.root[name]
+        values = [c.measures[name].value for c in cards if c.measures[name].value is not None]
+        passes = [c.measures[name].passed for c in cards]
+        measures.append(
+            MeasureSummary(
+                name=name,
+                mean=round(sum(values) / len(values), 4) if values else None,  # type: ignore[arg-type]
+                pass_rate=round(sum(passes) / len(passes), 4) if passes else 0.0,
+                threshold=limit.threshold,
+                direction=limit.direction,
+            )
+        )
+    return EngineSummary(
+        engine=engine,
+        cases=len(mine),
+        passed=sum(1 for c in cards if c.passed),
+        as_expected=sum(1 for r in mine if r.as_expected),
+        errors=sum(1 for r in mine if r.error),
+        measures=measures,
+    )
+
+
+def run_suite(
+    name: str,
+    description: str,
+    cases: Sequence[EvalCase],
+    engines: dict[str, EvalEngine],
+    scorer: Scorer,
+    on_progress: Callable[[], None] | None = None,
+) -> EvalReport:
+    results: list[CaseResult] = []
+    for engine_name, engine in engines.items():
+        for case in cases:
+            results.append(run_case(case, engine_name, engine, scorer))
+            if on_progress:
+                on_progress()
+    return EvalReport(
+        suite=name,
+        description=description,
+        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        engines=list(engines),
+        summaries=[summarise(e, results, scorer) for e in engines],
+        results=results,
+    )

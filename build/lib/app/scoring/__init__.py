@@ -1,0 +1,1 @@
+"""Scoring: feature jargon left, grounded claims, and fit to an executive title."""

@@ -1,0 +1,77 @@
+"""Outcome fit: does the copy lead with a title goal, carry the features, put the buyer first?"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from app.domain import Claim, TitleProfile
+from app.scoring.models import Span
+from app.scoring.words import stem
+from app.text import split_sentences
+
+PRODUCT_VERBS = (
+    "offers|offer|supports|support|provides|provide|features|delivers|deliver|enables|enable|"
+    "includes|include|boasts|comes with|ships with|allows|allow|lets|empowers|is designed"
+)
+PRODUCT_SUBJECTS = (
+    r"(?:it|this|the (?:platform|solution|product|tool|system|software|suite|module)|our \w+|we)"
+)
+
+
+@lru_cache(maxsize=64)
+def _goal_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    bodies = sorted(
+        {r"[\s-]+".join(re.escape(stem(w)) for w in k.split()) for k in keywords},
+        key=len,
+        reverse=True,
+    )
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(bodies)})\w*", re.IGNORECASE)
+
+
+def goal_hits(text: str, profile: TitleProfile, goal_ids: Sequence[str] | None = None) -> list[str]:
+    """Ids of the profile's goals (or of `goal_ids`) whose keywords appear in `text`."""
+    wanted = [g for g in profile.goals if goal_ids is None or g.id in goal_ids]
+    return [g.id for g in wanted if _goal_pattern(tuple(g.keywords)).search(text)]
+
+
+def first_sentence(text: str) -> str:
+    sentences = split_sentences(text)
+    return sentences[0] if sentences else ""
+
+
+def product_led_sentences(text: str, product: str | None) -> tuple[int, list[Span]]:
+    """Sentences whose subject is the product ("X offers..."), as spans; and the sentence count."""
+    subjects = [PRODUCT_SUBJECTS]
+    if product:
+        subjects.append(re.escape(product))
+    pattern = re.compile(
+        rf"^\W*(?:{'|'.join(subjects)})(?:'s)?\b[^.!?]{{0,40}}?\b(?:{PRODUCT_VERBS})\b",
+        re.IGNORECASE,
+    )
+    spans: list[Span] = []
+    sentences = split_sentences(text)
+    cursor = 0
+    for sentence in sentences:
+        start = text.find(sentence[:30], cursor)
+        start = cursor if start < 0 else start
+        cursor = start + len(sentence)
+        if pattern.search(sentence):
+            spans.append(
+                Span(
+                    start=start,
+                    end=min(len(text), start + len(sentence)),
+                    text=sentence,
+                    kind="product-subject",
+                    message="the product is the subject; make the buyer the subject",
+                )
+            )
+    return len(sentences), spans
+
+
+def covered_features(claims: Sequence[Claim], feature_ids: Sequence[str]) -> float | None:
+    if not feature_ids:
+        return None
+    mapped = {f for claim in claims for f in claim.feature_ids}
+    return sum(1 for f in feature_ids if f in mapped) / len(feature_ids)

@@ -1,0 +1,74 @@
+"""Readability: Flesch-Kincaid grade (textstat syllables), sentence length, word lists as prose."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from app.scoring.models import Span
+from app.scoring.words import WORD
+from app.text import split_sentences, word_count
+
+MAX_SENTENCE_WORDS = 40
+
+
+@lru_cache(maxsize=200_000)
+def syllables(word: str) -> int:
+    import textstat
+
+    return max(1, int(textstat.syllable_count(word)))
+
+
+@dataclass(frozen=True)
+class Readability:
+    grade: float | None
+    longest: int
+    problems: tuple[Span, ...]
+
+
+def readability(text: str) -> Readability:
+    sentences = split_sentences(text)
+    words = WORD.findall(text)
+    if not sentences or not words:
+        return Readability(None, 0, ())
+    grade = (
+        0.39 * len(words) / len(sentences) + 11.8 * sum(map(syllables, words)) / len(words) - 15.59
+    )
+    problems: list[Span] = []
+    cursor = 0
+    longest = 0
+    for sentence in sentences:
+        start = text.find(sentence[:30], cursor)
+        start = cursor if start < 0 else start
+        cursor = start + len(sentence)
+        count = word_count(sentence)
+        longest = max(longest, count)
+        end = min(len(text), start + len(sentence))
+        if count > MAX_SENTENCE_WORDS:
+            problems.append(
+                Span(
+                    start=start,
+                    end=end,
+                    text=sentence,
+                    kind="long-sentence",
+                    message=f"{count} words: split it (at most {MAX_SENTENCE_WORDS})",
+                )
+            )
+        elif is_word_list(sentence):
+            problems.append(
+                Span(
+                    start=start,
+                    end=end,
+                    text=sentence,
+                    kind="word-list",
+                    message="a list of items posing as a sentence",
+                )
+            )
+    return Readability(round(grade, 2), longest, tuple(problems))
+
+
+def is_word_list(sentence: str) -> bool:
+    """Four or more comma-separated items averaging three words or fewer."""
+    items = [i for i in re.split(r",|;|\band\b", sentence) if i.strip()]
+    return len(items) >= 5 and sum(word_count(i) for i in items) / len(items) <= 3

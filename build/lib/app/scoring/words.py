@@ -1,0 +1,40 @@
+"""Word-level helpers shared by the measures: tokenising and cached wordfreq Zipf lookups."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
+COMMON_ZIPF = 4.05
+RARE_ZIPF = 2.74
+
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    """wordfreq Zipf frequency of an English word (0 for unknown words), cached per word."""
+    from wordfreq import zipf_frequency
+
+    value: float = zipf_frequency(word.lower(), "en")
+    if value == 0.0 and "-" in word:
+        # Hyphenated compounds ("month-end") are as common as their rarest part.
+        parts = [zipf_frequency(p, "en") for p in word.lower().split("-") if p]
+        value = min(parts) if parts else 0.0
+    return value
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def stem(word: str) -> str:
+    """A plural-and-case-insensitive key: 'Webhooks' -> 'webhook', 'APIs' -> 'api'."""
+    lowered = word.lower().replace("’", "'")
+    for suffix in ("ies", "es", "s"):
+        if lowered.endswith(suffix) and len(lowered) > len(suffix) + 2:
+            if suffix == "ies":
+                return lowered[:-3] + "y"
+            if suffix == "es" and not lowered.endswith(("ses", "xes", "ches", "shes")):
+                continue
+            return lowered[: -len(suffix)]
+    return lowered

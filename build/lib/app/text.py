@@ -1,0 +1,64 @@
+"""Small text utilities shared by chunking, feature extraction and scoring."""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_ABBREVIATIONS = (
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "vs.",
+    "approx.",
+    "Inc.",
+    "Ltd.",
+    "Co.",
+    "Dr.",
+    "Mr.",
+    "Ms.",
+    "No.",
+)
+_MARKDOWN_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•]\s+|\d+[.)]\s+|>\s*)")
+_WORD = re.compile(r"\S+")
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of prose; each non-empty line of a list or heading counts as its own sentence."""
+    sentences: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [ln for ln in block.splitlines() if ln.strip()]
+        if not lines:
+            continue
+        if len(lines) > 1 and any(_MARKDOWN_PREFIX.match(ln) for ln in lines):
+            for line in lines:
+                sentences.extend(_split_prose(_MARKDOWN_PREFIX.sub("", line)))
+        else:
+            sentences.extend(_split_prose(" ".join(_MARKDOWN_PREFIX.sub("", ln) for ln in lines)))
+    return sentences
+
+
+def _split_prose(text: str) -> list[str]:
+    text = " ".join(text.split())
+    if not text:
+        return []
+    parts: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        candidate = text[start : match.start()]
+        if candidate.endswith(_ABBREVIATIONS):
+            continue
+        parts.append(candidate.strip())
+        start = match.end()
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
+
+
+def split_words(text: str, limit: int) -> list[str]:
+    """Cut text into pieces of at most `limit` words (for sentences too long to keep whole)."""
+    words = text.split()
+    return [" ".join(words[i : i + limit]) for i in range(0, len(words), limit)] or [""]
