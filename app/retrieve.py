@@ -27,17 +27,26 @@ FILTER_BONUS = {"title+industry": 0.06, "title": 0.04, "industry": 0.02, "any": 
 MAX_QUERY_CHARS = 2000
 
 
-def filter_ladder(title_id: str, industry: str | None) -> list[tuple[str, dict[str, Any] | None]]:
-    ladder: list[tuple[str, dict[str, Any] | None]] = []
+def filter_ladder(
+    title_id: str, industry: str | None, offering: str | None = None
+) -> list[tuple[str, dict[str, Any] | None]]:
+    """(label, chromadb where) from the strictest filter to the widest."""
+    title = {f"title_{title_id}": True}
+    same = [{"offering": offering}] if offering else []
+    levels: list[tuple[str, list[dict[str, Any]]]] = []
     if industry:
-        ladder.append(
-            ("title+industry", {"$and": [{f"title_{title_id}": True}, {"industry": industry}]})
-        )
-    ladder.append(("title", {f"title_{title_id}": True}))
+        levels.append(("title+industry", [title, {"industry": industry}, *same]))
+    levels.append(("title", [title, *same]))
     if industry:
-        ladder.append(("industry", {"industry": industry}))
-    ladder.append(("any", None))
-    return ladder
+        levels.append(("industry", [{"industry": industry}, *same]))
+    levels.append(("any", same))
+    return [(label, _where(conditions)) for label, conditions in levels]
+
+
+def _where(conditions: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if not conditions:
+        return None
+    return conditions[0] if len(conditions) == 1 else {"$and": conditions}
 
 
 def mmr(candidates: np.ndarray, relevance: np.ndarray, k: int, lam: float) -> list[int]:
@@ -75,23 +84,33 @@ class Retriever:
         self.fetch = fetch
 
     def retrieve(
-        self, feature_text: str, title: str, industry: str | None = None, k: int = 4
+        self,
+        feature_text: str,
+        title: str,
+        industry: str | None = None,
+        k: int = 4,
+        offering: str | None = None,
     ) -> list[Evidence]:
-        """Up to k evidence chunks for a feature and a title, best first, one per note."""
+        """Up to k evidence chunks for a feature and a title, best first, one per note.
+
+        With `offering`, only notes about that offering count: an outcome another product
+        delivered is no evidence for this one."""
         text = " ".join(feature_text.split())
         if not text:
             raise InvalidInputError("search text is empty")
         if k < 1 or k > 50:
             raise InvalidInputError("k must be between 1 and 50")
         profile = self.titles.get(title)
-        found = self._search(text[:MAX_QUERY_CHARS], profile, industry and industry.lower(), k)
+        found = self._search(
+            text[:MAX_QUERY_CHARS], profile, industry and industry.lower(), k, offering
+        )
         # count() costs ~7 ms at 100k chunks: ask only when nothing came back.
         if not found and self.store.count() == 0:
             raise EmptyStoreError()
         return found
 
     def _search(
-        self, text: str, profile: TitleProfile, industry: str | None, k: int
+        self, text: str, profile: TitleProfile, industry: str | None, k: int, offering: str | None
     ) -> list[Evidence]:
         # One unfiltered ANN query, classified here, is ~15x faster than chromadb's metadata
         # pre-filter at 100k chunks; a filtered query runs only when the title is too rare
@@ -99,14 +118,15 @@ class Retriever:
         fetch = max(5 * k, self.fetch)
         candidates: dict[str, Candidate] = {}
         result = self.store.query(text, None, fetch)
-        self._collect(result, profile.id, industry, candidates)
+        self._collect(result, profile.id, industry, candidates, offering)
         exhausted = len(result["ids"][0]) < fetch
-        for label, where in filter_ladder(profile.id, industry):
-            if exhausted or label in ("industry", "any"):
+        for label, where in filter_ladder(profile.id, industry, offering):
+            if exhausted or (label in ("industry", "any") and not offering):
                 break
             if self._strong_notes(candidates, set(LEVELS[: LEVELS.index(label) + 1])) >= k:
                 break
-            self._collect(self.store.query(text, where, 4 * k), profile.id, industry, candidates)
+            found = self.store.query(text, where, 4 * k)
+            self._collect(found, profile.id, industry, candidates, offering)
         return self._pick(candidates, k)
 
     def _collect(
@@ -115,11 +135,12 @@ class Retriever:
         title_id: str,
         industry: str | None,
         into: dict[str, Candidate],
+        offering: str | None = None,
     ) -> None:
         for i, chunk_id in enumerate(result["ids"][0]):
-            if chunk_id in into:
-                continue
             meta = result["metadatas"][0][i]
+            if chunk_id in into or (offering and meta.get("offering") != offering):
+                continue
             into[chunk_id] = Candidate(
                 chunk_id=chunk_id,
                 text=result["documents"][0][i],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,6 +13,10 @@ from app.config import Settings, get_settings
 from app.corpus.store import CaseNoteStore
 from app.retrieve import Retriever
 from app.titles import TitleRegistry
+
+if TYPE_CHECKING:
+    from app.pipeline import Pipeline
+    from app.scoring.scorecard import Scorer
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
@@ -44,3 +48,22 @@ class Context:
     @cached_property
     def retriever(self) -> Retriever:
         return Retriever(self.store, self.titles)
+
+    @cached_property
+    def scorer(self) -> Scorer:
+        from app.scoring.factory import build_scorer
+
+        return build_scorer(self.settings, self.titles)
+
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        from app.engines.registry import build_engines
+        from app.pipeline import Pipeline
+
+        return Pipeline(
+            self.settings,
+            self.retriever,
+            self.scorer,
+            build_engines(self.settings, self.scorer),
+            max_rounds=self.settings.llm_revise_rounds,
+        )

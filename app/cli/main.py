@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 
 from app import __version__
-from app.cli import corpus, scoring, titles
+from app.cli import corpus, llm, rewrite, scoring, titles
 from app.cli.context import err_console
 from app.config import get_settings
 from app.errors import PrimedError
@@ -29,6 +29,8 @@ app = typer.Typer(
 corpus.register(app)
 titles.register(app)
 scoring.register(app)
+rewrite.register(app)
+llm.register(app)
 
 
 @app.callback(invoke_without_command=True)

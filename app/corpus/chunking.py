@@ -21,7 +21,7 @@ _NUMBER = re.compile(r"\d")
 _STRONG_CHANGE = re.compile(
     r"\b(from\b.{1,60}\bto\b|cut|cuts|fell|dropped|reduced|shrank|shrunk|halved|doubled|"
     r"tripled|rose|grew|increased|improved|saved|eliminated|avoided|recovered|"
-    r"(down|up) from|instead of|rather than)\b",
+    r"(down|up) from|instead of)\b",
     re.IGNORECASE,
 )
 _WEAK_CHANGE = re.compile(

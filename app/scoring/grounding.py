@@ -68,6 +68,7 @@ LEADING = re.compile(
     r"^(?:(?:At|In|For|With|From|By|On|The|A|An|And|But|So|When|Where|Once|After|Before|"
     r"Since|Like|Unlike|Our|Your|Their|Its|This|That|These|Those|Every|Each|One)\s+)+"
 )
+INNER_CAP = re.compile(r"[a-z][A-Z]")
 NAME = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:\s+[A-Z][a-z]+(?:[A-Z][a-z]+)*){0,3}")
 
 
@@ -243,7 +244,11 @@ def _names(
         if _sentence_start(rewrite, start) and " " not in name and name == match.group(0):
             continue
         words = name.split()
-        if name.lower() in grounding or all(zipf(w) >= 3.0 for w in words):
+        # Ordinary capitalised words ("Monday", "Finance") pass; brand-like ones (rare, or with
+        # inner capitals like "FedEx") must come from a source.
+        if name.lower() in grounding or all(
+            zipf(w) >= 4.5 and not INNER_CAP.search(w) for w in words
+        ):
             continue
         if any(s.start <= match.start() < s.end for s in spans):
             continue

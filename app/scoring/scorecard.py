@@ -112,6 +112,10 @@ class Scorer:
             ]
         return tuple(TermFinder(self.jargon, exempt).terms(source, product))
 
+    def feature_terms(self, source: str, product: str | None, title_id: str | None) -> list[Term]:
+        """The source's feature terms (cached per source, product and title)."""
+        return list(self._terms(source, product, title_id))
+
     def source_term_spans(self, source: str, product: str | None, title: str | None) -> list[Span]:
         profile = self.titles.get(title) if title else None
         terms = list(self._terms(source, product, profile.id if profile else None))

@@ -1,0 +1,91 @@
+"""`primed rewrite`: one piece of product copy, rewritten for one executive title."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from app.cli.context import Context, FormatOption, OutputFormat, console, err_console
+from app.documents import decode_text, read_document
+from app.domain import Rewrite
+from app.pipeline import RewriteRequest
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(rewrite)
+
+
+def rewrite(
+    file: Annotated[
+        str, typer.Argument(help="Copy file (md, txt, html, pdf, docx), or - for stdin.")
+    ],
+    title: Annotated[str, typer.Option("--title", "-t", help="Executive title, e.g. CFO.")],
+    industry: Annotated[
+        str | None, typer.Option("--industry", "-i", help="Prefer evidence from this industry.")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", "-E", help="auto, llm, grounded or naive.")
+    ] = "auto",
+    product: Annotated[
+        str | None, typer.Option("--product", help="The offering (default: guessed).")
+    ] = None,
+    fmt: FormatOption = OutputFormat.md,
+) -> None:
+    """Rewrite feature-heavy copy into the goals, problems and needs of an executive title."""
+    ctx = Context()
+    if file == "-":
+        copy = decode_text(sys.stdin.buffer.read(), "standard input")
+    else:
+        copy = read_document(Path(file), ctx.settings.max_copy_chars)
+    result = ctx.pipeline.rewrite(
+        RewriteRequest(
+            copy_text=copy, title=title, industry=industry, engine=engine, product=product
+        )
+    )
+    if fmt is OutputFormat.json:
+        console.print_json(result.model_dump_json())
+        return
+    console.print(render_markdown(result), markup=False, highlight=False)
+    if fmt is OutputFormat.text:
+        print_scorecard_table(result)
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+
+
+def render_markdown(result: Rewrite) -> str:
+    lines = [f"## {result.headline}", "", result.body, "", "### Claims"]
+    for claim in result.claims:
+        lines.append(f"- **{claim.kind}**: {claim.text} ({', '.join(claim.evidence_ids)})")
+    lines += ["", "### Evidence"]
+    for ev in result.evidence:
+        lines.append(f"- [{ev.note_id}] {ev.customer} ({ev.industry}, {ev.offering}): {ev.snippet}")
+    card = result.scorecard
+    verdict = "PASS" if card.passed else f"FAIL ({', '.join(card.failed)})"
+    lines += [
+        "",
+        f"### Scorecard: {verdict}",
+        "",
+        " · ".join(
+            f"{m.name} {'n/a' if m.value is None else f'{m.value:g}'}{'' if m.passed else ' ✗'}"
+            for m in card.measures.values()
+        ),
+        "",
+        f"_engine: {result.engine}{' / ' + result.model if result.model else ''}, "
+        f"revisions: {result.rounds}_",
+    ]
+    return "\n".join(lines)
+
+
+def print_scorecard_table(result: Rewrite) -> None:
+    table = Table(title="scorecard")
+    for column in ("measure", "value", "", "reason"):
+        table.add_column(column, overflow="fold")
+    for m in result.scorecard.measures.values():
+        value = "n/a" if m.value is None else f"{m.value:g}"
+        table.add_row(m.name, value, "pass" if m.passed else "FAIL", escape(m.reason))
+    console.print(table)

@@ -1,0 +1,1 @@
+"""Rewrite engines: one protocol, one registry (llm, grounded, naive)."""

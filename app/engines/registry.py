@@ -1,0 +1,36 @@
+"""The default engine registry and the `auto` choice: llm when configured and answering."""
+
+from __future__ import annotations
+
+from app.config import Settings
+from app.engines.base import Engine, EngineRegistry
+from app.engines.grounded import GroundedEngine
+from app.pipeline import Engines
+from app.scoring.scorecard import Scorer
+
+
+def default_registry(settings: Settings, scorer: Scorer) -> EngineRegistry:
+    registry = EngineRegistry()
+    registry.register("grounded", lambda: GroundedEngine(scorer))
+    try:
+        from app.engines.llm import LLMEngine, NaiveEngine, llm_client
+
+        registry.register("llm", lambda: LLMEngine(settings, llm_client(settings)))
+        registry.register("naive", lambda: NaiveEngine(settings, llm_client(settings)))
+    except ImportError:  # pragma: no cover - the LLM engines ship with the base install
+        pass
+    return registry
+
+
+def build_engines(settings: Settings, scorer: Scorer) -> Engines:
+    registry = default_registry(settings, scorer)
+
+    def auto() -> str:
+        from app.engines.llm import llm_reachable
+
+        return "llm" if "llm" in registry.names() and llm_reachable(settings) else "grounded"
+
+    def fallback() -> Engine:
+        return registry.create("grounded")
+
+    return Engines(create=registry.create, auto=auto, fallback=fallback)

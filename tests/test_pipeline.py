@@ -1,0 +1,150 @@
+"""The rewrite pipeline with the grounded engine on the real sample corpus."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.config import PROJECT_ROOT, Settings
+from app.corpus.store import CaseNoteStore
+from app.domain import Draft
+from app.engines.registry import build_engines
+from app.errors import EmptyStoreError, InvalidInputError, UnknownTitleError
+from app.pipeline import Pipeline, RewriteRequest, drop_failing
+from app.retrieve import Retriever
+from app.scoring.factory import build_scorer
+from app.scoring.scorecard import Scorer
+from app.titles import TitleRegistry
+
+DATASHEETS = PROJECT_ROOT / "corpora" / "samples" / "datasheets"
+DESIGN_COPY = (
+    "LedgerFlow offers real-time GL sync via REST API, multi-entity consolidation, automated "
+    "3-way matching with OCR, SOC 2 Type II and a 99.95% uptime SLA."
+)
+
+
+@pytest.fixture(scope="module")
+def scorer(titles: TitleRegistry) -> Scorer:
+    return build_scorer(Settings(_env_file=None), titles)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="module")
+def pipeline(sample_retriever: Retriever, scorer: Scorer) -> Pipeline:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    return Pipeline(settings, sample_retriever, scorer, build_engines(settings, scorer))
+
+
+def request(copy: str, title: str = "CFO", **extra: str) -> RewriteRequest:
+    return RewriteRequest.model_validate({"copy": copy, "title": title, **extra})
+
+
+def test_design_example_for_a_cfo_cites_the_close_and_matching_notes(pipeline: Pipeline) -> None:
+    result = pipeline.rewrite(request(DESIGN_COPY, industry="logistics"))
+    cited = {i for claim in result.claims for i in claim.evidence_ids}
+    assert "PS-014" in cited
+    assert result.engine == "grounded" and result.product == "LedgerFlow"
+    assert result.scorecard.passed, result.scorecard.failed
+    assert all(e.offering == "LedgerFlow" for e in result.evidence)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "title"),
+    [
+        ("ledgerflow-platform.md", "CFO"),
+        ("keystone-id-governance.html", "CISO"),
+        ("pipelineiq-forecasting.md", "VP Sales"),
+        ("talentgrid-platform.md", "CHRO"),
+        ("fleetwise-platform.md", "COO"),
+        ("signalpath-platform.md", "CTO"),
+    ],
+)
+def test_grounded_rewrites_of_sample_datasheets_pass_the_guard(
+    pipeline: Pipeline, sheet: str, title: str
+) -> None:
+    from app.documents import read_document
+
+    copy = read_document(DATASHEETS / sheet, 20_000)
+    result = pipeline.rewrite(request(copy, title))
+    for name in ("residue", "lexicon", "grounding"):
+        assert result.scorecard.measures[name].passed, result.scorecard.measures[name].reason
+    assert result.claims and all(c.evidence_ids for c in result.claims)
+    assert result.scorecard.measures["lead_goal"].passed
+    offerings = {e.offering for e in result.evidence}
+    assert offerings == {result.product}
+
+
+def test_confidential_customers_are_described_never_named(pipeline: Pipeline) -> None:
+    result = pipeline.rewrite(request(DESIGN_COPY, industry="logistics"))
+    assert "Ashcombe" not in result.text
+    assert "a regional logistics company with 40 depots" in result.text
+    assert "Ashcombe" not in json.dumps([e.model_dump() for e in result.evidence])
+
+
+@pytest.mark.parametrize("copy", ["", "   \n\t "])
+def test_empty_copy_is_rejected(pipeline: Pipeline, copy: str) -> None:
+    with pytest.raises(InvalidInputError, match="empty"):
+        pipeline.rewrite(request(copy))
+
+
+def test_oversized_and_binary_copy_are_rejected(pipeline: Pipeline) -> None:
+    with pytest.raises(InvalidInputError, match="limit"):
+        pipeline.rewrite(request("word " * 10_000))
+    with pytest.raises(InvalidInputError, match="binary"):
+        pipeline.rewrite(request("LedgerFlow\x00\x01"))
+
+
+def test_unknown_title_and_engine_are_rejected(pipeline: Pipeline) -> None:
+    with pytest.raises(UnknownTitleError):
+        pipeline.rewrite(request(DESIGN_COPY, title="Chief Vibes Officer"))
+    with pytest.raises(InvalidInputError, match="unknown engine"):
+        pipeline.rewrite(request(DESIGN_COPY, engine="gpt-9"))
+
+
+def test_empty_store_says_how_to_ingest(scorer: Scorer, titles: TitleRegistry, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    empty = Pipeline(
+        settings,
+        Retriever(CaseNoteStore(settings), titles),
+        scorer,
+        build_engines(settings, scorer),
+    )
+    with pytest.raises(EmptyStoreError, match="primed ingest"):
+        empty.rewrite(request(DESIGN_COPY))
+
+
+def test_auto_uses_grounded_when_no_llm_is_configured(pipeline: Pipeline) -> None:
+    assert pipeline.rewrite(request(DESIGN_COPY)).engine == "grounded"
+
+
+def test_llm_engine_without_configuration_falls_back_with_a_warning(pipeline: Pipeline) -> None:
+    result = pipeline.rewrite(request(DESIGN_COPY, engine="llm"))
+    assert result.engine == "grounded"
+    assert any("no LLM configured" in w for w in result.warnings)
+
+
+def test_unknown_offering_warns_that_evidence_may_come_from_anywhere(pipeline: Pipeline) -> None:
+    result = pipeline.rewrite(request("Acme Widget offers SAML SSO and 256-bit AES at rest."))
+    assert result.product is None
+    assert any("could not tell which offering" in w for w in result.warnings)
+
+
+def test_drop_failing_removes_sentences_with_ungrounded_numbers(
+    pipeline: Pipeline, scorer: Scorer
+) -> None:
+    from app.engines.base import EngineContext
+    from app.features import extract_features
+
+    profile = pipeline.titles.get("CFO")
+    context = EngineContext(
+        DESIGN_COPY, profile, "LedgerFlow", None, extract_features(DESIGN_COPY), []
+    )
+    draft = Draft(
+        headline="Close the books in days, not weeks.",
+        body="Finance teams close faster. Teams cut costs 40% overnight. Use our REST API.",
+    )
+    card = pipeline.score(context, draft)
+    assert not card.measures["grounding"].passed
+    kept = drop_failing(draft, card, profile)
+    assert kept.body == "Finance teams close faster."
+    assert pipeline.score(context, kept).measures["grounding"].passed
