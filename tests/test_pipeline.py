@@ -129,9 +129,7 @@ def test_unknown_offering_warns_that_evidence_may_come_from_anywhere(pipeline: P
     assert any("could not tell which offering" in w for w in result.warnings)
 
 
-def test_drop_failing_removes_sentences_with_ungrounded_numbers(
-    pipeline: Pipeline, scorer: Scorer
-) -> None:
+def test_drop_failing_removes_sentences_with_ungrounded_numbers(pipeline: Pipeline) -> None:
     from app.engines.base import EngineContext
     from app.features import extract_features
 
