@@ -80,6 +80,10 @@ class Pipeline:
         self.max_rounds = max_rounds
 
     def rewrite(self, request: RewriteRequest) -> Rewrite:
+        return self.rewrite_with_context(request)[0]
+
+    def rewrite_with_context(self, request: RewriteRequest) -> tuple[Rewrite, EngineContext]:
+        """The Rewrite and what it was built from (evals re-score with the full evidence)."""
         copy = check_copy(request.copy_text, self.settings.max_copy_chars)
         profile = self.titles.get(request.title)
         engine_name = self.engines.auto() if request.engine == "auto" else request.engine
@@ -111,7 +115,7 @@ class Pipeline:
             if not context.evidence:
                 self._gather(context, warnings)
             draft = engine.generate(context)
-        return self._guarded(context, engine, draft, warnings)
+        return self._guarded(context, engine, draft, warnings), context
 
     def _guarded(
         self, context: EngineContext, engine: Engine, draft: Draft, warnings: list[str]

@@ -157,7 +157,7 @@ def run_eval(
     """Run a suite through engines and write report.json, report.md and report.html."""
     from app.evals.compare import compare, load_report
     from app.evals.render import render_html, render_markdown
-    from app.evals.run import reference_engine, run_suite
+    from app.evals.run import pipeline_engine, reference_engine, run_suite
     from app.evals.suite import load_notes, load_suites, validate_cases
     from app.scoring.factory import build_scorer
 
@@ -166,10 +166,13 @@ def run_eval(
     case_notes = load_notes(notes or ctx.settings.samples_dir / "case_notes")
     validate_cases(cases, ctx.titles, case_notes)
     available = {"reference": reference_engine(case_notes)}
+    for name in ("grounded", "naive", "llm"):
+        if name in engine:
+            available[name] = pipeline_engine(ctx.pipeline, name)
     unknown = [e for e in engine if e not in available]
     if unknown:
         raise InvalidInputError(
-            f"unknown engine {', '.join(unknown)}; available: {', '.join(available)}"
+            f"unknown engine {', '.join(unknown)}; available: reference, grounded, naive, llm"
         )
     old = load_report(baseline) if baseline else None
     scorer = build_scorer(ctx.settings, ctx.titles, references=[c.copy_text for c in cases])
@@ -195,7 +198,8 @@ def run_eval(
     for summary in result.summaries:
         console.print(
             f"{summary.engine}: {summary.passed}/{summary.cases} passed, "
-            f"{summary.as_expected}/{summary.cases} as expected, {summary.errors} errors",
+            f"{summary.as_expected}/{summary.cases} as expected, {summary.errors} errors, "
+            f"{summary.fallbacks} fell back to grounded",
             highlight=False,
         )
     console.print(f"reports: {report / 'report.html'}", highlight=False)

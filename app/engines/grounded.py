@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from app.corpus.chunking import outcome_score
-from app.domain import Claim, Draft, Evidence, TitleProfile
+from app.domain import Claim, Draft, Evidence, Goal, TitleProfile
 from app.engines.base import EngineContext
 from app.scoring.models import Span
 from app.scoring.outcome import goal_hits
@@ -18,6 +18,7 @@ from app.text import split_sentences, word_count
 
 MAX_CLAIMS = 4
 MAX_WORDS = 32
+MAX_SENTENCE_WORDS = 38
 # Sentences that lean on the previous one ("It", "This", "But...") cannot stand alone.
 FIRST_PERSON = re.compile(r"\b(?:we|our|us|I)\b")
 DANGLING = re.compile(
@@ -48,8 +49,17 @@ class GroundedEngine:
     def generate(self, context: EngineContext) -> Draft:
         picks = self._picks(context)
         claims = [self._claim(context, pick) for pick in picks]
-        goal = self._headline_goal(context.title, [p.sentence for p in picks])
+        ranked = self._ranked_goals(context, picks)
+        goal = ranked[0].text.rstrip(".") + "."
         sentences = [c.text for c in claims]
+        supported = [
+            g
+            for g in ranked[1:3]
+            if goal_hits(" ".join(p.sentence for p in picks), context.title, [g.id])
+        ]
+        if supported:
+            also = " and ".join(_lower_first(g.text.rstrip(".")) for g in supported)
+            sentences.append(f"Teams that work this way also {also}.")
         need = self._need_sentence(context, picks)
         if need is not None:
             claims.append(need)
@@ -69,6 +79,9 @@ class GroundedEngine:
             for sentence in split_sentences(evidence.text):
                 cleaned = describe_customer(sentence, evidence, strict=True)
                 if cleaned is None or not self._usable(cleaned, source_terms):
+                    continue
+                # "At <customer>, " may be added in front: keep the sentence readable aloud.
+                if word_count(cleaned) + word_count(evidence.customer) + 1 > MAX_SENTENCE_WORDS:
                     continue
                 # Measured change first, then the title's own goals, then relevance and brevity.
                 relevant = 1.5 if goal_hits(cleaned, context.title) else 0.0
@@ -119,14 +132,27 @@ class GroundedEngine:
             feature_ids=context.feature_map.get(evidence.chunk_id, []),
         )
 
-    @staticmethod
-    def _headline_goal(profile: TitleProfile, sentences: list[str]) -> str:
-        counts = {g.id: 0 for g in profile.goals}
-        for sentence in sentences:
-            for goal_id in goal_hits(sentence, profile):
-                counts[goal_id] += 1
-        best = max(profile.goals, key=lambda g: counts[g.id])
-        return best.text.rstrip(".") + "."
+    def _ranked_goals(self, context: EngineContext, picks: list[Pick]) -> list[Goal]:
+        """The title's goals, best served by this copy and its evidence first: keyword hits in
+        the chosen outcomes count most, then hits anywhere in the evidence and the features,
+        then meaning (MiniLM similarity of the goal to the outcomes and features)."""
+        profile = context.title
+        chosen = " ".join(p.sentence for p in picks)
+        wider = " ".join(
+            [*(e.text for e in context.evidence), *(f.statement for f in context.features)]
+        )
+        scores = {
+            g.id: 2.0 * bool(goal_hits(chosen, profile, [g.id]))
+            + 1.0 * bool(goal_hits(wider, profile, [g.id]))
+            for g in profile.goals
+        }
+        content = self.scorer.content
+        if content is not None:
+            basis = chosen or " ".join(f.statement for f in context.features[:6])
+            vectors = content.embed([basis, *(g.text for g in profile.goals)])
+            for goal, vector in zip(profile.goals, vectors[1:], strict=True):
+                scores[goal.id] += float(vector @ vectors[0])
+        return sorted(profile.goals, key=lambda g: -scores[g.id])
 
     @staticmethod
     def _need_sentence(context: EngineContext, picks: list[Pick]) -> Claim | None:

@@ -25,6 +25,9 @@ class CaseResult(BaseModel):
         description="Passed, or failed exactly the measures it was built to fail."
     )
     error: str | None = None
+    produced_by: str | None = Field(
+        default=None, description="The engine that wrote the rewrite, when a fallback happened."
+    )
     seconds: float = 0.0
 
 
@@ -42,6 +45,7 @@ class EngineSummary(BaseModel):
     passed: int
     as_expected: int
     errors: int
+    fallbacks: int = 0
     measures: list[MeasureSummary]
 
 
