@@ -7,15 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.main import run
+from tests.cli_helpers import primed
 from tests.conftest import CASE_NOTES, SAMPLES, copy_samples
-
-
-def primed(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        run(list(args))
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
 
 
 def test_ingest_then_reingest_reports_what_changed(

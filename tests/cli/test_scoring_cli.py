@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.main import run
+from tests.cli_helpers import primed
 from tests.conftest import CASE_NOTES
 
 SOURCE = "LedgerFlow offers real-time GL sync via REST API and automated 3-way matching with OCR."
@@ -15,13 +15,6 @@ GOOD = (
     "Close the books in days, not weeks. Finance teams cut month-end close from 9 working days "
     "to 4 [PS-014]."
 )
-
-
-def primed(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        run(list(args))
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
 
 
 @pytest.fixture

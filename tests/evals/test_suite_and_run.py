@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.main import run
 from app.config import PROJECT_ROOT
 from app.errors import ResourceError
 from app.evals.compare import compare
 from app.evals.models import EvalReport
 from app.evals.suite import load_notes, load_suites, validate_cases
 from app.titles import TitleRegistry
+from tests.cli_helpers import primed
 
 SUITES = PROJECT_ROOT / "evals" / "suites"
 NOTES = PROJECT_ROOT / "corpora" / "samples" / "case_notes"
@@ -37,13 +37,6 @@ def test_suite_with_unknown_goal_or_note_is_rejected(titles: TitleRegistry, tmp_
     with pytest.raises(ResourceError) as caught:
         validate_cases(cases, titles, load_notes(NOTES))
     assert "world-peace" in str(caught.value) and "PS-404" in str(caught.value)
-
-
-def primed(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        run(list(args))
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
 
 
 def test_eval_writes_three_reports_and_generic_cases_fail_as_built(

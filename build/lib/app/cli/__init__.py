@@ -1,1 +1,0 @@
-"""The `primed` command line: one module per command group."""

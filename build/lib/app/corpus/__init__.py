@@ -1,1 +1,0 @@
-"""Case notes: loading, chunking, embedding, storing and ingesting."""

@@ -1,1 +1,0 @@
-"""Eval suites: golden cases, runs over engines, comparison with a baseline, reports."""

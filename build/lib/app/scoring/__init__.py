@@ -1,1 +1,0 @@
-"""Scoring: feature jargon left, grounded claims, and fit to an executive title."""

@@ -1,0 +1,69 @@
+"""`primed rewrite` end to end: formats, stdin, one-line errors and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import primed
+from tests.conftest import CASE_NOTES, SAMPLES
+
+COPY = (
+    "LedgerFlow offers real-time GL sync via REST API, multi-entity consolidation, automated "
+    "3-way matching with OCR, SOC 2 Type II and a 99.95% uptime SLA."
+)
+
+
+@pytest.fixture
+def ingested(capsys: pytest.CaptureFixture[str]) -> None:
+    primed(capsys, "ingest", str(CASE_NOTES))
+
+
+@pytest.mark.usefixtures("ingested")
+def test_rewrite_a_datasheet_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = SAMPLES / "datasheets" / "ledgerflow-platform.md"
+    code, out, _ = primed(
+        capsys, "rewrite", str(sheet), "--title", "Finance Director", "--format", "json"
+    )
+    result = json.loads(out)
+    assert code == 0 and result["title"] == "CFO" and result["engine"] == "grounded"
+    assert result["claims"] and result["scorecard"]["measures"]["grounding"]["passed"]
+
+
+@pytest.mark.usefixtures("ingested")
+def test_rewrite_reads_stdin_and_prints_markdown(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(COPY.encode())))
+    code, out, _ = primed(capsys, "rewrite", "-", "--title", "CFO")
+    assert code == 0 and out.startswith("## ") and "### Claims" in out and "[PS-" in out
+
+
+@pytest.mark.usefixtures("ingested")
+def test_rewrite_errors_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    empty = tmp_path / "empty.md"
+    empty.write_text("  \n")
+    code, _, err = primed(capsys, "rewrite", str(empty), "--title", "CFO")
+    assert code == 2 and "no text found" in err
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02LedgerFlow")
+    code, _, err = primed(capsys, "rewrite", str(binary), "--title", "CFO")
+    assert code == 2 and "binary" in err
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\xe9 LedgerFlow".encode("latin-1"))
+    code, _, err = primed(capsys, "rewrite", str(latin), "--title", "CFO")
+    assert code == 2 and "not UTF-8" in err
+    code, _, err = primed(
+        capsys, "rewrite", str(SAMPLES / "datasheets" / "ledgerflow-platform.md"), "--title", "CFOO"
+    )
+    assert code == 2 and "did you mean" in err
+    assert "Traceback" not in err
+
+
+def test_rewrite_before_ingest_says_how_to_ingest(capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = SAMPLES / "datasheets" / "ledgerflow-platform.md"
+    code, _, err = primed(capsys, "rewrite", str(sheet), "--title", "CFO")
+    assert code == 3 and "primed ingest" in err
