@@ -28,8 +28,6 @@ class Settings(BaseSettings):
         default=None, description="Chroma server URL (http://host:port); unset = embedded store."
     )
     collection: str = Field(default="case_notes", min_length=3, max_length=63)
-    embedder: Literal["minilm", "openai"] = "minilm"
-    embedding_model: str = "text-embedding-3-small"
     embed_batch_size: int = Field(default=32, ge=1, le=512)
 
     resources_dir: Path = Field(
@@ -56,7 +54,6 @@ class Settings(BaseSettings):
 
     chunk_words: int = Field(default=200, ge=20, le=220)
     max_copy_chars: int = Field(default=20_000, ge=100)
-    max_note_bytes: int = Field(default=2_000_000, ge=1_000)
     retrieve_k: int = Field(default=4, ge=1, le=50)
 
     @field_validator("chroma_url")

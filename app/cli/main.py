@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 
 from app import __version__
-from app.cli import corpus, llm, rewrite, scoring, titles
+from app.cli import batch, corpus, llm, rewrite, scoring, titles
 from app.cli.context import err_console
 from app.config import get_settings
 from app.errors import PrimedError
@@ -31,6 +31,7 @@ titles.register(app)
 scoring.register(app)
 rewrite.register(app)
 llm.register(app)
+batch.register(app)
 
 
 @app.callback(invoke_without_command=True)

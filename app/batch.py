@@ -1,0 +1,274 @@
+"""Batch rewrites: a folder of datasheets in, a folder of rewrites out, resumable after a crash.
+
+The work unit is one input file x one title (`BatchItem`): absolute path, content hash, title
+and deterministic output names, so the same unit could run on any worker (a Ray task later).
+Outputs are written atomically (temp file + rename) and `manifest.jsonl` gets one flushed,
+fsynced line per finished unit; `--resume` skips units the manifest (or an intact output that
+records the same input hash) already holds, and redoes units whose input changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from app.documents import SUPPORTED_SUFFIXES, read_document
+from app.errors import InvalidInputError, PrimedError
+from app.pipeline import Pipeline, RewriteRequest
+
+MANIFEST = "manifest.jsonl"
+
+
+class ManifestLine(BaseModel):
+    input: str
+    sha256: str
+    title: str
+    engine: str | None = None
+    status: str  # ok | failed
+    outputs: list[str] = []
+    error: str | None = None
+    seconds: float = 0.0
+    passed: bool | None = None
+    failed_measures: list[str] = []
+    warnings: int = 0
+    finished_at: str = ""
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    path: Path  # absolute
+    relative: str  # to the input folder, with forward slashes
+    sha256: str
+    title: str  # canonical title id
+    stem: str  # output name without the title and extension
+
+    def outputs(self, out_dir: Path) -> tuple[Path, Path]:
+        folder = out_dir / Path(self.relative).parent
+        return folder / f"{self.stem}.{self.title}.md", folder / f"{self.stem}.{self.title}.json"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def scan(in_dir: Path) -> list[Path]:
+    """Every file below `in_dir` (sorted, hidden files and our own outputs left out)."""
+    if not in_dir.is_dir():
+        raise InvalidInputError(f"{in_dir}: not a folder")
+    return sorted(
+        p
+        for p in in_dir.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(in_dir).parts)
+    )
+
+
+def output_stems(paths: list[Path]) -> dict[Path, str]:
+    """`name` for `name.md`, but the full file name when two files in a folder share a stem."""
+    seen: dict[tuple[Path, str], int] = {}
+    for path in paths:
+        key = (path.parent, path.stem)
+        seen[key] = seen.get(key, 0) + 1
+    return {p: p.name if seen[(p.parent, p.stem)] > 1 else p.stem for p in paths}
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with temp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
+class Manifest:
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / MANIFEST
+
+    def lines(self) -> Iterator[ManifestLine]:
+        if not self.path.exists():
+            return
+        with self.path.open(encoding="utf-8") as handle:
+            for raw in handle:
+                try:
+                    yield ManifestLine.model_validate_json(raw)
+                except ValueError:
+                    continue  # a line cut short by a crash: that unit is simply redone
+
+    def append(self, line: ManifestLine) -> None:
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line.model_dump_json() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def render_output(result_json: str, item: BatchItem) -> str:
+    from app.cli.rewrite import render_markdown
+    from app.domain import Rewrite
+
+    result = Rewrite.model_validate_json(result_json)
+    return (
+        f"<!-- primed: {item.relative} ({item.sha256[:12]}) for {item.title} -->\n"
+        + render_markdown(result)
+        + "\n"
+    )
+
+
+def run_item(
+    item: BatchItem, pipeline: Pipeline, engine: str, out_dir: Path, max_chars: int
+) -> ManifestLine:
+    """Rewrite one input for one title and write its outputs; never raises for bad input."""
+    started = time.perf_counter()
+    base = {"input": item.relative, "sha256": item.sha256, "title": item.title}
+    try:
+        copy = read_document(item.path, max_chars)
+        result = pipeline.rewrite(RewriteRequest(copy_text=copy, title=item.title, engine=engine))
+        payload = json.dumps(
+            {
+                "input": item.relative,
+                "sha256": item.sha256,
+                "rewrite": json.loads(result.model_dump_json()),
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        md_path, json_path = item.outputs(out_dir)
+        write_atomic(json_path, payload + "\n")
+        write_atomic(md_path, render_output(result.model_dump_json(), item))
+        return ManifestLine(
+            **base,
+            engine=result.engine,
+            status="ok",
+            outputs=[str(md_path.relative_to(out_dir)), str(json_path.relative_to(out_dir))],
+            seconds=round(time.perf_counter() - started, 3),
+            passed=result.scorecard.passed,
+            failed_measures=result.scorecard.failed,
+            warnings=len(result.warnings),
+            finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        )
+    except PrimedError as exc:
+        message = str(exc).replace(str(item.path), item.relative)
+        message = message.removeprefix(f"{item.relative}: ")
+        return ManifestLine(
+            **base,
+            status="failed",
+            error=message,
+            seconds=round(time.perf_counter() - started, 3),
+            finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        )
+
+
+def recovered(item: BatchItem, out_dir: Path) -> bool:
+    """An intact output for this very input (same hash) written before a crash lost its line."""
+    md_path, json_path = item.outputs(out_dir)
+    if not (md_path.exists() and json_path.exists()):
+        return False
+    try:
+        data = json.loads(json_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(data.get("sha256") == item.sha256)
+
+
+@dataclass
+class BatchPlan:
+    items: list[BatchItem]
+    skipped: int
+    unsupported: list[tuple[str, str]]
+
+
+def plan(in_dir: Path, out_dir: Path, titles: list[str], resume: bool) -> BatchPlan:
+    manifest = Manifest(out_dir)
+    if manifest.path.exists() and not resume:
+        raise InvalidInputError(
+            f"{out_dir} already holds a batch: add --resume, or choose a new folder"
+        )
+    done = {
+        (line.input, line.sha256, line.title) for line in manifest.lines() if line.status == "ok"
+    }
+    paths = scan(in_dir)
+    stems = output_stems(paths)
+    items: list[BatchItem] = []
+    unsupported: list[tuple[str, str]] = []
+    skipped = 0
+    resolved_out = out_dir.resolve()
+    for path in paths:
+        if resolved_out in path.resolve().parents:
+            continue  # an output folder inside the input folder
+        relative = path.relative_to(in_dir).as_posix()
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.suffix:
+            unsupported.append((relative, f"unsupported file type '{path.suffix or '(none)'}'"))
+            continue
+        digest = file_sha256(path)
+        for title in titles:
+            if (relative, digest, title) in done:
+                skipped += 1
+                continue
+            items.append(BatchItem(path.resolve(), relative, digest, title, stems[path]))
+    return BatchPlan(items, skipped, unsupported)
+
+
+def run_batch(
+    batch: BatchPlan,
+    pipeline: Pipeline,
+    engine: str,
+    out_dir: Path,
+    max_chars: int,
+    workers: int = 1,
+    on_done: Callable[[ManifestLine], None] | None = None,
+) -> list[ManifestLine]:
+    """Run the planned units with `workers` threads (LLM calls overlap; ONNX releases the GIL),
+    at most 2 x workers in flight so memory stays flat however many inputs there are."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.rglob(".*.tmp-*"):
+        stale.unlink(missing_ok=True)
+    manifest = Manifest(out_dir)
+    finished: list[ManifestLine] = []
+
+    def record(line: ManifestLine) -> None:
+        manifest.append(line)
+        finished.append(line)
+        if on_done:
+            on_done(line)
+
+    for relative, reason in batch.unsupported:
+        record(ManifestLine(input=relative, sha256="", title="*", status="failed", error=reason))
+    pending = iter(batch.items)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        running: set[Future[ManifestLine]] = set()
+        for item in pending:
+            if recovered(item, out_dir):
+                md_path, json_path = item.outputs(out_dir)
+                record(
+                    ManifestLine(
+                        input=item.relative,
+                        sha256=item.sha256,
+                        title=item.title,
+                        status="ok",
+                        outputs=[
+                            str(md_path.relative_to(out_dir)),
+                            str(json_path.relative_to(out_dir)),
+                        ],
+                    )
+                )
+                continue
+            running.add(pool.submit(run_item, item, pipeline, engine, out_dir, max_chars))
+            if len(running) >= 2 * workers:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    record(future.result())
+        for future in running:
+            record(future.result())
+    return finished

@@ -1,0 +1,88 @@
+"""`primed batch`: rewrite a folder of datasheets for one or more titles, resumably."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from app.cli.context import Context, console, err_console
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(batch)
+
+
+def batch(
+    in_dir: Annotated[
+        Path, typer.Argument(help="Folder of datasheets (md, txt, html, pdf, docx).")
+    ],
+    title: Annotated[
+        list[str], typer.Option("--title", "-t", help="Title(s); repeat for several.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for rewrites and manifest.")],
+    engine: Annotated[
+        str, typer.Option("--engine", "-E", help="auto, llm, grounded or naive.")
+    ] = "auto",
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, max=64, help="Parallel units.")
+    ] = 1,
+    resume: Annotated[bool, typer.Option("--resume", help="Finish an interrupted batch.")] = False,
+) -> None:
+    """Rewrite every datasheet in a folder for each title: one .md and .json per input x title,
+    manifest.jsonl, summary.md and summary.html. Exit 1 when any unit failed."""
+    from app.batch import plan, run_batch, write_atomic
+    from app.batch_report import render_html, render_markdown, summary_rows, totals
+
+    ctx = Context()
+    title_ids = list(dict.fromkeys(ctx.titles.get(t).id for t in title))
+    work = plan(in_dir, out, title_ids, resume)
+    pipeline = ctx.pipeline
+    columns = (
+        TextColumn("batch"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console) as progress:
+        total = len(work.items) + len(work.unsupported)
+        task = progress.add_task("batch", total=total, rate="")
+        started = progress.get_time()
+
+        def done(_line: object) -> None:
+            progress.advance(task)
+            finished = progress.tasks[0].completed
+            elapsed = max(progress.get_time() - started, 1e-6)
+            progress.update(task, rate=f"{finished / elapsed:.1f}/s")
+
+        run_batch(work, pipeline, engine, out, ctx.settings.max_copy_chars, workers, done)
+    rows = summary_rows(out)
+    write_atomic(out / "summary.md", render_markdown(rows))
+    write_atomic(out / "summary.html", render_html(rows))
+    t = totals(rows)
+    console.print(
+        f"{t['units']} units: {t['ok']} written ({t['passed']} pass every measure), "
+        f"{t['failed']} failed, {work.skipped} already done. Summary: {out / 'summary.html'}",
+        highlight=False,
+    )
+    for row in rows:
+        if row.status != "ok":
+            err_console.print(
+                f"[red]failed:[/] {escape(row.input)}: {escape(row.error or '')}", highlight=False
+            )
+    if t["failed"]:
+        raise typer.Exit(1)

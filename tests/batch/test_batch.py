@@ -1,0 +1,158 @@
+"""`primed batch` on real files of every format, and resume after `kill -9`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.batch.files import write_docx, write_pdf
+from tests.cli_helpers import primed
+from tests.conftest import CASE_NOTES
+
+COPY = (
+    "LedgerFlow offers real-time GL sync via REST API, multi-entity consolidation, automated "
+    "3-way matching with OCR, SOC 2 Type II and a 99.95% uptime SLA."
+)
+
+
+def manifest(out: Path) -> list[dict[str, object]]:
+    lines = (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    (folder / "sub1").mkdir(parents=True)
+    (folder / "sub2").mkdir()
+    (folder / "a.md").write_text(f"# LedgerFlow\n\n{COPY}\n")
+    (folder / "a.txt").write_text(COPY)  # same stem as a.md in the same folder
+    (folder / "page.html").write_text(f"<html><body><h1>LedgerFlow</h1><p>{COPY}</p></body></html>")
+    write_pdf(folder / "sheet.pdf", COPY)
+    write_docx(folder / "sheet.docx", ["LedgerFlow", COPY])
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<< garbage")
+    (folder / "empty.md").write_text("")
+    (folder / "huge.txt").write_text("LedgerFlow consolidation. " * 200_000)  # ~5 MB
+    (folder / "sub1" / "dup.md").write_text(COPY)
+    (folder / "sub2" / "dup.md").write_text(COPY)
+    (folder / "données-é.md").write_text(COPY)
+    (folder / "logo.png").write_bytes(b"\x89PNG\r\n")
+    return folder
+
+
+def test_batch_writes_one_output_pair_per_input_and_title_and_records_failures(
+    capsys: pytest.CaptureFixture[str], inputs: Path, tmp_path: Path
+) -> None:
+    primed(capsys, "ingest", str(CASE_NOTES))
+    out = tmp_path / "out"
+    code, stdout, _ = primed(
+        capsys,
+        "batch",
+        str(inputs),
+        "-t",
+        "CFO",
+        "-t",
+        "VP of Sales",
+        "--out",
+        str(out),
+        "-E",
+        "grounded",
+    )
+    assert code == 1  # some inputs are bad: the batch goes on and says so
+    good = [
+        "a.md",
+        "a.txt",
+        "page.html",
+        "sheet.pdf",
+        "sheet.docx",
+        "sub1/dup.md",
+        "sub2/dup.md",
+        "données-é.md",
+    ]
+    lines = manifest(out)
+    ok = {(line["input"], line["title"]) for line in lines if line["status"] == "ok"}
+    assert ok == {(name, title) for name in good for title in ("cfo", "vp-sales")}
+    failed = {line["input"]: line["error"] for line in lines if line["status"] == "failed"}
+    assert set(failed) == {"broken.pdf", "empty.md", "huge.txt", "logo.png"}
+    assert "cannot read" in str(failed["broken.pdf"]) and "no text" in str(failed["empty.md"])
+    assert "over the limit" in str(failed["huge.txt"]) and "unsupported" in str(failed["logo.png"])
+    for name in (
+        "a.md.cfo.md",
+        "a.txt.cfo.json",
+        "sub1/dup.cfo.md",
+        "sub2/dup.vp-sales.json",
+        "données-é.cfo.md",
+    ):
+        assert (out / name).is_file(), name
+    rewrite = (
+        json.loads((out / "sheet.pdf.cfo.json").read_text())
+        if (out / "sheet.pdf.cfo.json").exists()
+        else json.loads((out / "sheet.cfo.json").read_text())
+    )
+    assert rewrite["rewrite"]["claims"] and rewrite["sha256"]
+    assert "summary.html" in stdout and (out / "summary.html").exists()
+    assert "broken.pdf" in (out / "summary.md").read_text()
+    assert not list(out.rglob(".*.tmp-*"))
+
+
+def test_existing_batch_needs_resume(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.jsonl").write_text("")
+    (tmp_path / "in").mkdir()
+    code, _, err = primed(capsys, "batch", str(tmp_path / "in"), "-t", "CFO", "--out", str(out))
+    assert code == 2 and "--resume" in err
+
+
+def run_primed(args: list[str], env: dict[str, str], **kwargs: object) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "app.cli.main", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
+
+
+@pytest.mark.slow
+def test_kill_9_then_resume_finishes_with_exactly_one_output_per_unit(tmp_path: Path) -> None:
+    env = {**os.environ, "PRIMED_DATA_DIR": str(tmp_path / "data")}
+    env = {k: v for k, v in env.items() if not k.startswith(("PRIMED_LLM", "OPENAI_"))}
+    assert run_primed(["ingest", str(CASE_NOTES)], env).wait(timeout=300) == 0
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = [f"sheet-{i:02d}.md" for i in range(30)]
+    for i, name in enumerate(names):
+        (folder / name).write_text(f"{COPY} Edition {i}.")
+    out = tmp_path / "out"
+    args = ["batch", str(folder), "-t", "CFO", "-t", "COO", "--out", str(out), "-E", "grounded"]
+    first = run_primed(args, env)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if (out / "manifest.jsonl").exists() and len(manifest(out)) >= 3:
+            break
+        assert first.poll() is None, "the batch finished before it could be killed"
+        time.sleep(0.02)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    done_before = len(manifest(out))
+    assert 3 <= done_before < 60
+
+    resumed = run_primed([*args, "--resume"], env)
+    assert resumed.wait(timeout=600) == 0, resumed.stderr.read() if resumed.stderr else ""
+    units = {(name, title) for name in names for title in ("cfo", "coo")}
+    ok = [(line["input"], line["title"]) for line in manifest(out) if line["status"] == "ok"]
+    assert sorted(ok) == sorted(units), "every unit exactly once, nothing done twice"
+    outputs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    expected = sorted(
+        [f"{n[:-3]}.{t}.{ext}" for n in names for t in ("cfo", "coo") for ext in ("md", "json")]
+        + ["manifest.jsonl", "summary.html", "summary.md"]
+    )
+    assert outputs == expected  # and no half-written temp files
