@@ -50,6 +50,9 @@ check: lint typecheck test
 bench: install
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_scoring.py
+	$(BIN)/primed ingest corpora/samples/case_notes
+	$(BIN)/python benchmarks/bench_rewrite.py
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache
