@@ -156,3 +156,24 @@ def test_kill_9_then_resume_finishes_with_exactly_one_output_per_unit(tmp_path: 
         + ["manifest.jsonl", "summary.html", "summary.md"]
     )
     assert outputs == expected  # and no half-written temp files
+
+
+def test_resume_redoes_only_inputs_whose_content_changed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    primed(capsys, "ingest", str(CASE_NOTES))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("one.md", "two.md"):
+        (folder / name).write_text(COPY)
+    out = tmp_path / "out"
+    args = ["batch", str(folder), "-t", "CFO", "--out", str(out), "-E", "grounded"]
+    assert primed(capsys, *args)[0] == 0
+    assert primed(capsys, *args, "--resume")[0] == 0
+    assert len(manifest(out)) == 2  # nothing done twice
+    (folder / "two.md").write_text(COPY + " Now with faster month-end close.")
+    code, stdout, _ = primed(capsys, *args, "--resume")
+    assert code == 0 and "1 already done" in stdout
+    lines = manifest(out)
+    assert [line["input"] for line in lines] == ["one.md", "two.md", "two.md"]
+    assert lines[1]["sha256"] != lines[2]["sha256"]
