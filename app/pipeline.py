@@ -17,7 +17,9 @@ from app.scoring.models import ScoreCard, Span
 from app.scoring.scorecard import EvidenceText, ScoreInput, Scorer
 from app.text import split_sentences
 
-GUARD_MEASURES = ("residue", "lexicon", "grounding")
+# What the guard enforces on every draft: no feature jargon kept, no lexicon hits, nothing
+# ungrounded, not generic copy that fits any product; and at least one claim citing evidence.
+GUARD_MEASURES = ("residue", "lexicon", "grounding", "content_kept")
 MAX_FEATURES = 12
 EVIDENCE_PER_FEATURE = 3
 
@@ -61,6 +63,40 @@ def guard_failures(card: ScoreCard) -> list[str]:
 
 def guard_spans(card: ScoreCard) -> list[Span]:
     return [span for name in GUARD_MEASURES for span in card.measures[name].spans]
+
+
+def failures(card: ScoreCard, draft: Draft) -> list[str]:
+    """Guard failures of a draft: failing guard measures, and 'claims' when none cites evidence."""
+    failing = guard_failures(card)
+    if not any(claim.evidence_ids for claim in draft.claims):
+        failing.append("claims")
+    return failing
+
+
+def problems(card: ScoreCard, draft: Draft) -> list[Span]:
+    """What a revision must fix, named."""
+    found = guard_spans(card)
+    if "content_kept" in guard_failures(card):
+        found.append(
+            Span(
+                start=0,
+                end=0,
+                text="",
+                kind="generic",
+                message="generic copy that fits any product: say what this one does",
+            )
+        )
+    if not any(claim.evidence_ids for claim in draft.claims):
+        found.append(
+            Span(
+                start=0,
+                end=0,
+                text="",
+                kind="uncited",
+                message="no claim cites evidence: tie each outcome to a note id",
+            )
+        )
+    return found
 
 
 class Pipeline:
@@ -123,27 +159,25 @@ class Pipeline:
         card = self.score(context, draft)
         rounds = 0
         guarded = engine.name != "naive"
-        while guarded and guard_failures(card) and rounds < self.max_rounds:
+        while guarded and failures(card, draft) and rounds < self.max_rounds:
             if engine.name == "grounded":
                 break
             rounds += 1
             try:
-                draft = engine.revise(context, draft, guard_spans(card))
+                draft = engine.revise(context, draft, problems(card, draft))
             except PrimedError as exc:
                 warnings.append(f"revision {rounds} failed ({exc})")
                 break
             card = self.score(context, draft)
-        if guarded and guard_failures(card):
-            failing = ", ".join(guard_failures(card))
-            draft = drop_failing(draft, card, context.title)
-            card = self.score(context, draft)
-            warnings.append(f"dropped sentences that failed the guard ({failing})")
-            if guard_failures(card) or not draft.claims:
-                fallback = self.engines.fallback()
-                if engine.name != fallback.name:
-                    warnings.append("nothing usable survived the guard; used the grounded engine")
-                    engine, draft = fallback, fallback.generate(context)
-                    card = self.score(context, draft)
+        if guarded and failures(card, draft):
+            draft, card = self._drop(context, draft, card, warnings)
+            fallback = self.engines.fallback()
+            if failures(card, draft) and engine.name != fallback.name:
+                warnings.append("nothing usable survived the guard; used the grounded engine")
+                engine, draft = fallback, fallback.generate(context)
+                card = self.score(context, draft)
+                if failures(card, draft):
+                    draft, card = self._drop(context, draft, card, warnings)
         return Rewrite(
             text=draft.text,
             headline=draft.headline,
@@ -158,6 +192,14 @@ class Pipeline:
             rounds=rounds,
             warnings=warnings,
         )
+
+    def _drop(
+        self, context: EngineContext, draft: Draft, card: ScoreCard, warnings: list[str]
+    ) -> tuple[Draft, ScoreCard]:
+        failing = ", ".join(failures(card, draft))
+        draft = drop_failing(draft, card, context.title)
+        warnings.append(f"dropped sentences that failed the guard ({failing})")
+        return draft, self.score(context, draft)
 
     def score(self, context: EngineContext, draft: Draft) -> ScoreCard:
         return self.scorer.score(

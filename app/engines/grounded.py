@@ -74,7 +74,8 @@ class GroundedEngine:
     def _picks(self, context: EngineContext) -> list[Pick]:
         source_terms = self.scorer.feature_terms(context.copy, context.product, context.title.id)
         picks: list[Pick] = []
-        for evidence in sorted(context.evidence, key=lambda e: -e.score):
+        for found in sorted(context.evidence, key=lambda e: -e.score):
+            evidence = self._labelled(found, source_terms)
             best: Pick | None = None
             for sentence in split_sentences(evidence.text):
                 cleaned = describe_customer(sentence, evidence, strict=True)
@@ -96,6 +97,15 @@ class GroundedEngine:
                 break
         return picks
 
+    def _labelled(self, evidence: Evidence, source_terms: list[Term]) -> Evidence:
+        """The evidence as copy may call its customer: the note's description unless that holds
+        jargon ("running about 220 microservices"), then a plain industry noun."""
+        if evidence.publishable or self._clean(evidence.customer, source_terms):
+            return evidence
+        return evidence.model_copy(
+            update={"customer": INDUSTRY_NOUNS.get(evidence.industry, "a customer")}
+        )
+
     def _usable(self, sentence: str, source_terms: list[Term]) -> bool:
         if outcome_score(sentence) < 3 or word_count(sentence) > MAX_WORDS:
             return False
@@ -105,12 +115,16 @@ class GroundedEngine:
             or sentence.endswith(("?", ":"))
         ):
             return False
-        if find_terms_in(sentence, source_terms):
+        return self._clean(sentence, source_terms)
+
+    def _clean(self, text: str, source_terms: list[Term]) -> bool:
+        """No feature term of the source and no lexicon hit (suggestions aside)."""
+        if find_terms_in(text, source_terms):
             return False
         return not any(
             span.kind != "lexicon-suggestion"
             for lexicon in self.scorer.lexicons
-            for span in lexicon.find(sentence)
+            for span in lexicon.find(text)
         )
 
     def _claim(self, context: EngineContext, pick: Pick) -> Claim:
@@ -197,6 +211,18 @@ def describe_customer(sentence: str, evidence: Evidence, strict: bool = False) -
         sentence = pattern.sub(swap, sentence)
     return sentence
 
+
+INDUSTRY_NOUNS = {
+    "logistics": "a logistics company",
+    "retail": "a retailer",
+    "healthcare": "a healthcare provider",
+    "manufacturing": "a manufacturer",
+    "financial-services": "a financial services firm",
+    "software": "a software company",
+    "public-sector": "a public-sector organisation",
+    "education": "an education provider",
+    "energy": "an energy company",
+}
 
 IMPERATIVES = {
     "access",
