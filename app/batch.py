@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -75,22 +76,39 @@ def scan(in_dir: Path) -> list[Path]:
 
 
 def output_stems(paths: list[Path]) -> dict[Path, str]:
-    """`name` for `name.md`, but the full file name when two files in a folder share a stem."""
-    seen: dict[tuple[Path, str], int] = {}
+    """`name` for `name.md`; the full file name when that could clash with a sibling (`x.md`
+    and `x.txt`, or `x.md` and `x.md.txt`); a numbered name if even that is taken."""
+    stems: dict[tuple[Path, str], int] = {}
     for path in paths:
-        key = (path.parent, path.stem)
-        seen[key] = seen.get(key, 0) + 1
-    return {p: p.name if seen[(p.parent, p.stem)] > 1 else p.stem for p in paths}
+        stems[(path.parent, path.stem)] = stems.get((path.parent, path.stem), 0) + 1
+    names = {(p.parent, p.name) for p in paths}
+    chosen: dict[Path, str] = {}
+    taken: set[tuple[Path, str]] = set()
+    for path in paths:
+        clash = stems[(path.parent, path.stem)] > 1 or (path.parent, path.stem) in names
+        candidate = path.name if clash else path.stem
+        number = 1
+        while (path.parent, candidate) in taken:
+            number += 1
+            candidate = f"{path.name}~{number}"
+        taken.add((path.parent, candidate))
+        chosen[path] = candidate
+    return chosen
 
 
 def write_atomic(path: Path, text: str) -> None:
+    """Write to a unique temp file beside `path`, fsync, then rename over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with temp.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 class Manifest:
@@ -158,8 +176,11 @@ def run_item(
             warnings=len(result.warnings),
             finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         )
-    except PrimedError as exc:
-        message = str(exc).replace(str(item.path), item.relative)
+    except Exception as exc:  # one bad unit is recorded; it never stops the batch
+        detail = (
+            str(exc) if isinstance(exc, PrimedError) else f"unexpected {type(exc).__name__}: {exc}"
+        )
+        message = detail.replace(str(item.path), item.relative)
         message = message.removeprefix(f"{item.relative}: ")
         return ManifestLine(
             **base,
@@ -187,6 +208,7 @@ class BatchPlan:
     items: list[BatchItem]
     skipped: int
     unsupported: list[tuple[str, str]]
+    units: set[tuple[str, str]]  # every (input, title) of this run, done before or not
 
 
 def plan(in_dir: Path, out_dir: Path, titles: list[str], resume: bool) -> BatchPlan:
@@ -203,6 +225,7 @@ def plan(in_dir: Path, out_dir: Path, titles: list[str], resume: bool) -> BatchP
     items: list[BatchItem] = []
     unsupported: list[tuple[str, str]] = []
     skipped = 0
+    units: set[tuple[str, str]] = set()
     resolved_out = out_dir.resolve()
     for path in paths:
         if resolved_out in path.resolve().parents:
@@ -210,14 +233,21 @@ def plan(in_dir: Path, out_dir: Path, titles: list[str], resume: bool) -> BatchP
         relative = path.relative_to(in_dir).as_posix()
         if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.suffix:
             unsupported.append((relative, f"unsupported file type '{path.suffix or '(none)'}'"))
+            units.add((relative, "*"))
             continue
-        digest = file_sha256(path)
+        try:
+            digest = file_sha256(path)
+        except OSError as exc:
+            unsupported.append((relative, f"cannot read the file ({exc.strerror})"))
+            units.add((relative, "*"))
+            continue
         for title in titles:
+            units.add((relative, title))
             if (relative, digest, title) in done:
                 skipped += 1
                 continue
             items.append(BatchItem(path.resolve(), relative, digest, title, stems[path]))
-    return BatchPlan(items, skipped, unsupported)
+    return BatchPlan(items, skipped, unsupported, units)
 
 
 def run_batch(
@@ -232,7 +262,7 @@ def run_batch(
     """Run the planned units with `workers` threads (LLM calls overlap; ONNX releases the GIL),
     at most 2 x workers in flight so memory stays flat however many inputs there are."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.rglob(".*.tmp-*"):
+    for stale in out_dir.rglob(".*.tmp"):
         stale.unlink(missing_ok=True)
     manifest = Manifest(out_dir)
     finished: list[ManifestLine] = []

@@ -8,11 +8,13 @@ from pathlib import Path
 from app.batch import Manifest, ManifestLine
 
 
-def latest(out_dir: Path) -> list[ManifestLine]:
-    """The last line per input x title (a resumed batch appends newer ones)."""
+def latest(out_dir: Path, units: set[tuple[str, str]] | None = None) -> list[ManifestLine]:
+    """The last line per input x title (a resumed batch appends newer ones), limited to the
+    units of the current run when given (inputs removed since, or titles dropped, do not count)."""
     lines: dict[tuple[str, str], ManifestLine] = {}
     for line in Manifest(out_dir).lines():
-        lines[(line.input, line.title)] = line
+        if units is None or (line.input, line.title) in units:
+            lines[(line.input, line.title)] = line
     return list(lines.values())
 
 
@@ -22,8 +24,8 @@ def _badness(line: ManifestLine) -> tuple[int, int, str]:
     return (1 if line.failed_measures else 2, -len(line.failed_measures), line.input)
 
 
-def summary_rows(out_dir: Path) -> list[ManifestLine]:
-    return sorted(latest(out_dir), key=_badness)
+def summary_rows(out_dir: Path, units: set[tuple[str, str]] | None = None) -> list[ManifestLine]:
+    return sorted(latest(out_dir, units), key=_badness)
 
 
 def totals(rows: list[ManifestLine]) -> dict[str, int]:

@@ -10,18 +10,20 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.config import Settings
 from app.domain import CitedEvidence, Claim, Draft, Evidence, Rewrite, TitleProfile
 from app.engines.base import Engine, EngineContext
+from app.engines.grounded import describe_customer
 from app.errors import InvalidInputError, PrimedError
 from app.features import Feature, extract_features
 from app.retrieve import Retriever
 from app.scoring.models import ScoreCard, Span
 from app.scoring.scorecard import EvidenceText, ScoreInput, Scorer
-from app.text import split_sentences
+from app.text import split_sentences, word_count
 
 # What the guard enforces on every draft: no feature jargon kept, no lexicon hits, nothing
 # ungrounded, not generic copy that fits any product; and at least one claim citing evidence.
 GUARD_MEASURES = ("residue", "lexicon", "grounding", "content_kept")
 MAX_FEATURES = 12
 EVIDENCE_PER_FEATURE = 3
+MIN_WORDS = 5
 
 
 class RewriteRequest(BaseModel):
@@ -49,6 +51,10 @@ def check_copy(copy: str, max_chars: int) -> str:
         raise InvalidInputError("the copy is empty: give the product copy to rewrite")
     if "\x00" in text:
         raise InvalidInputError("the copy contains binary data, not text")
+    if word_count(text) < MIN_WORDS:
+        raise InvalidInputError(
+            f"only {word_count(text)} words of copy: give at least a sentence about the product"
+        )
     if len(text) > max_chars:
         raise InvalidInputError(
             f"the copy is {len(text):,} characters; the limit is {max_chars:,} "
@@ -268,7 +274,7 @@ def cited_evidence(evidence: list[Evidence], draft: Draft) -> list[CitedEvidence
             customer=e.customer,
             offering=e.offering,
             industry=e.industry,
-            snippet=(e.outcome or e.text)[:300],
+            snippet=(describe_customer(e.outcome or e.text, e) or e.customer)[:300],
         )
         for e in evidence
         if e.note_id in cited

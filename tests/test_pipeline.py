@@ -146,3 +146,26 @@ def test_drop_failing_removes_sentences_with_ungrounded_numbers(pipeline: Pipeli
     kept = drop_failing(draft, card, profile)
     assert kept.body == "Finance teams close faster."
     assert pipeline.score(context, kept).measures["grounding"].passed
+
+
+def test_no_confidential_name_reaches_text_claims_or_evidence(pipeline: Pipeline) -> None:
+    from app.corpus.loaders import load_paths
+    from app.documents import read_document
+    from app.scoring.grounding import confidential_patterns
+    from tests.conftest import CASE_NOTES
+
+    secret = [n.customer for n, _ in load_paths([CASE_NOTES]).notes if not n.publishable]
+    patterns = [p for name in secret for p in confidential_patterns(name)]
+    for sheet in sorted(DATASHEETS.iterdir()):
+        copy = read_document(sheet, 20_000)
+        for title in ("COO", "CFO"):
+            result = pipeline.rewrite(request(copy, title))
+            shown = " ".join(
+                [
+                    result.text,
+                    *(c.text for c in result.claims),
+                    *(e.snippet + e.customer for e in result.evidence),
+                ]
+            )
+            leaks = [m.group(0) for p in patterns for m in p.finditer(shown)]
+            assert not leaks, (sheet.name, title, leaks)

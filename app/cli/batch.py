@@ -70,7 +70,7 @@ def batch(
             progress.update(task, rate=f"{finished / elapsed:.1f}/s")
 
         run_batch(work, pipeline, engine, out, ctx.settings.max_copy_chars, workers, done)
-    rows = summary_rows(out)
+    rows = summary_rows(out, work.units)
     write_atomic(out / "summary.md", render_markdown(rows))
     write_atomic(out / "summary.html", render_html(rows))
     t = totals(rows)

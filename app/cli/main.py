@@ -10,6 +10,7 @@ import sys
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.markup import escape
 
 from app import __version__
@@ -17,6 +18,7 @@ from app.cli import batch, corpus, llm, rewrite, scoring, titles
 from app.cli.context import err_console
 from app.config import get_settings
 from app.errors import PrimedError
+from app.yamlio import describe_validation_error
 
 app = typer.Typer(
     name="primed",
@@ -49,6 +51,11 @@ def run(argv: list[str] | None = None) -> None:
     except PrimedError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(exc.exit_code)
+    except ValidationError as exc:  # a bad option value that reached a model
+        err_console.print(
+            f"[bold red]error:[/] {escape(describe_validation_error(exc))}", highlight=False
+        )
+        sys.exit(2)
     except typer.Abort:
         err_console.print("interrupted")
         sys.exit(130)

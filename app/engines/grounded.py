@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from app.corpus.chunking import outcome_score
 from app.domain import Claim, Draft, Evidence, Goal, TitleProfile
 from app.engines.base import EngineContext
+from app.scoring.grounding import confidential_patterns
 from app.scoring.models import Span
 from app.scoring.outcome import goal_hits
 from app.scoring.scorecard import Scorer
@@ -188,19 +189,13 @@ class GroundedEngine:
 
 
 def describe_customer(sentence: str, evidence: Evidence, strict: bool = False) -> str | None:
-    """Replace a non-publishable customer's name (full, first word, possessive) by its
-    description, so confidential names never reach the copy. With `strict`, a possessive
-    ("Greyfield's stores") cannot be described gracefully: None."""
+    """Replace a non-publishable customer's name (full, or its distinctive first word, possessive
+    too) by its description, so confidential names never reach the copy. With `strict`, a
+    possessive ("Greyfield's stores") cannot be described gracefully: None."""
     if evidence.publishable or not evidence.customer_name:
         return sentence
-    name = evidence.customer_name
-    variants = sorted({name, _first_word(name)}, key=len, reverse=True)
-    for variant in variants:
-        if len(variant) < 3:
-            continue
-        pattern = re.compile(rf"(?<!\w){re.escape(variant)}(?:'s|’s)?(?!\w)")
-
-        if strict and re.search(rf"(?<!\w){re.escape(variant)}(?:'s|’s)", sentence):
+    for pattern in confidential_patterns(evidence.customer_name):
+        if strict and any(m.group(0).endswith(("'s", "’s")) for m in pattern.finditer(sentence)):
             return None
 
         def swap(match: re.Match[str]) -> str:

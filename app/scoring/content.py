@@ -10,6 +10,7 @@ every source as to its own: its margin is near zero.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -32,16 +33,18 @@ class ContentReference:
         self.texts = list(texts)
         self.vectors = embed(self.texts) if self.texts else np.zeros((0, 1), dtype=np.float32)
         self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
 
     def _embed_cached(self, texts: list[str]) -> np.ndarray:
         """Sources and notes repeat across calls (guard rounds, evals): embed each once."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            for text, vector in zip(missing, self.embed(missing), strict=True):
-                if len(self._cache) >= CACHE_SIZE:
-                    self._cache.pop(next(iter(self._cache)))
-                self._cache[text] = vector
-        return np.stack([self._cache[t] for t in texts])
+        with self._lock:  # batch workers share one reference
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+            if missing:
+                for text, vector in zip(missing, self.embed(missing), strict=True):
+                    if len(self._cache) >= CACHE_SIZE:
+                        self._cache.pop(next(iter(self._cache)))
+                    self._cache[text] = vector
+            return np.stack([self._cache[t] for t in texts])
 
     def margin(
         self, rewrite: str, source: str, product: str | None, evidence: Sequence[str] = ()

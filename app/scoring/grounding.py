@@ -189,8 +189,31 @@ def ungrounded(
     problems.extend(_names(rewrite, source, evidence, allowed_names))
     for number, claim in enumerate(claims, start=1):
         missing = [i for i in claim.evidence_ids if i not in by_id]
+        why = ""
         if not claim.evidence_ids or missing:
             why = f"cites unknown evidence {', '.join(missing)}" if missing else "cites no evidence"
+        else:
+            backing = [
+                known_quantities(source),
+                *(known_quantities(by_id[i].text) for i in claim.evidence_ids),
+            ]
+            loose = [
+                q.span.text
+                for q in quantities(claim.text)
+                if not any(_grounded(q, t) for t in backing)
+            ]
+            leaked = [
+                m.group(0)
+                for e in evidence
+                if not e.publishable
+                for pattern in confidential_patterns(e.customer_name)
+                for m in pattern.finditer(claim.text)
+            ]
+            if loose:
+                why = f"states {', '.join(loose)}, found in neither the source nor its evidence"
+            elif leaked:
+                why = f"names a confidential customer ({leaked[0]})"
+        if why:
             problems.append(
                 Span(
                     start=0,
@@ -220,11 +243,13 @@ def _names(
     rewrite: str, source: str, evidence: Sequence[GroundingSource], allowed: Iterable[str]
 ) -> list[Span]:
     spans: list[Span] = []
-    lowered = rewrite.lower()
     for item in evidence:
-        name = item.customer_name.strip()
-        if name and not item.publishable:
-            for match in re.finditer(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered):
+        if item.publishable:
+            continue
+        for pattern in confidential_patterns(item.customer_name):
+            for match in pattern.finditer(rewrite):
+                if any(s.start <= match.start() < s.end for s in spans):
+                    continue
                 spans.append(
                     Span(
                         start=match.start(),
@@ -262,6 +287,20 @@ def _names(
             )
         )
     return spans
+
+
+@lru_cache(maxsize=4096)
+def confidential_patterns(name: str) -> tuple[re.Pattern[str], ...]:
+    """How a customer's name can show up: in full (any case), or by its distinctive first word
+    ("Greyfield", "Greyfield's"), which people use as a short name."""
+    name = " ".join(name.split())
+    if not name:
+        return ()
+    patterns = [re.compile(rf"(?<!\w){re.escape(name)}(?:'s|’s)?(?!\w)", re.IGNORECASE)]
+    first = name.split()[0]
+    if first != name and len(first) >= 3 and zipf(first) < 4.0:
+        patterns.append(re.compile(rf"(?<!\w){re.escape(first)}(?:'s|’s)?(?!\w)"))
+    return tuple(patterns)
 
 
 def _sentence_start(text: str, index: int) -> bool:

@@ -99,7 +99,7 @@ def test_batch_writes_one_output_pair_per_input_and_title_and_records_failures(
     assert rewrite["rewrite"]["claims"] and rewrite["sha256"]
     assert "summary.html" in stdout and (out / "summary.html").exists()
     assert "broken.pdf" in (out / "summary.md").read_text()
-    assert not list(out.rglob(".*.tmp-*"))
+    assert not list(out.rglob(".*.tmp"))
 
 
 def test_existing_batch_needs_resume(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -177,3 +177,38 @@ def test_resume_redoes_only_inputs_whose_content_changed(
     lines = manifest(out)
     assert [line["input"] for line in lines] == ["one.md", "two.md", "two.md"]
     assert lines[1]["sha256"] != lines[2]["sha256"]
+
+
+def test_names_that_could_clash_get_distinct_outputs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    primed(capsys, "ingest", str(CASE_NOTES))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("x.md", "x.txt", "x.md.txt"):
+        (folder / name).write_text(f"{COPY} ({name})")
+    out = tmp_path / "out"
+    assert (
+        primed(capsys, "batch", str(folder), "-t", "CFO", "--out", str(out), "-E", "grounded")[0]
+        == 0
+    )
+    outputs = [tuple(line["outputs"]) for line in manifest(out)]
+    assert len(set(outputs)) == 3
+    sources = {json.loads((out / o[1]).read_text())["input"] for o in outputs}
+    assert sources == {"x.md", "x.txt", "x.md.txt"}
+
+
+def test_failures_of_removed_inputs_no_longer_count_after_resume(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    primed(capsys, "ingest", str(CASE_NOTES))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.md").write_text(COPY)
+    (folder / "bad.md").write_text("")
+    out = tmp_path / "out"
+    args = ["batch", str(folder), "-t", "CFO", "--out", str(out), "-E", "grounded"]
+    assert primed(capsys, *args)[0] == 1
+    (folder / "bad.md").unlink()
+    code, stdout, err = primed(capsys, *args, "--resume")
+    assert code == 0 and "0 failed" in stdout and "bad.md" not in err

@@ -67,3 +67,10 @@ def test_rewrite_before_ingest_says_how_to_ingest(capsys: pytest.CaptureFixture[
     sheet = SAMPLES / "datasheets" / "ledgerflow-platform.md"
     code, _, err = primed(capsys, "rewrite", str(sheet), "--title", "CFO")
     assert code == 3 and "primed ingest" in err
+
+
+@pytest.mark.usefixtures("ingested")
+def test_overlong_option_is_a_one_line_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = SAMPLES / "datasheets" / "ledgerflow-platform.md"
+    code, _, err = primed(capsys, "rewrite", str(sheet), "--title", "CFO", "--product", "x" * 300)
+    assert code == 2 and "product" in err and err.strip().count("\n") == 0

@@ -194,3 +194,22 @@ def test_numbers_written_as_words_are_grounded_like_digits(scorer: Scorer) -> No
     assert grounded.measures["grounding"].value == 0.0
     invented = card(scorer, "Close the books faster: exceptions fell forty percent [PS-022].")
     assert [s.text for s in invented.measures["grounding"].spans] == ["forty percent"]
+
+
+def test_confidential_first_name_and_possessive_are_caught(scorer: Scorer) -> None:
+    spans = card(scorer, GOOD + " Ashcombe's depots agree.").measures["grounding"].spans
+    assert [(s.kind, s.text) for s in spans] == [("confidential-customer", "Ashcombe's")]
+
+
+def test_claim_text_with_invented_numbers_or_confidential_names_is_ungrounded(
+    scorer: Scorer,
+) -> None:
+    claims = [
+        Claim(kind="goal", text="Close in 4 days [PS-014]", evidence_ids=["PS-014"]),
+        Claim(kind="goal", text="Ashcombe Freight cut costs 72%", evidence_ids=["PS-014"]),
+        Claim(kind="goal", text="Ashcombe closes faster", evidence_ids=["PS-014"]),
+    ]
+    spans = card(scorer, GOOD, claims=claims).measures["grounding"].spans
+    messages = [s.message for s in spans if s.kind == "ungrounded-claim"]
+    assert len(messages) == 2
+    assert "72%" in messages[0] and "confidential customer" in messages[1]
