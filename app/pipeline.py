@@ -223,14 +223,11 @@ class Pipeline:
         """Evidence per feature (query = feature + the title's goals), deduplicated by note."""
         goals = "; ".join(g.text for g in context.title.goals[:3])
         by_note: dict[str, Evidence] = {}
-        for feature in context.features:
-            found = self.retriever.retrieve(
-                f"{feature.statement} {goals}",
-                context.title.id,
-                context.industry,
-                EVIDENCE_PER_FEATURE,
-                offering=context.product,
-            )
+        queries = [f"{feature.statement} {goals}" for feature in context.features]
+        results = self.retriever.retrieve_many(
+            queries, context.title.id, context.industry, EVIDENCE_PER_FEATURE, context.product
+        )
+        for feature, found in zip(context.features, results, strict=True):
             if not found:
                 warnings.append(f"thin evidence for feature {feature.id}: {feature.statement[:60]}")
             for item in found:

@@ -117,15 +117,17 @@ def bench_query(
         raw: list[float] = []
         full: list[float] = []
         retriever = Retriever(store, titles)
+        # Separate loops: a slow pre-filtered query evicts what the next retrieve would reuse.
         for i in range(queries):
-            text = QUERIES[i % len(QUERIES)]
-            title = title_ids[i % len(title_ids)]
-            t0 = time.perf_counter()
-            store.query(text, {f"title_{title}": True}, 20)
-            raw.append((time.perf_counter() - t0) * 1000)
+            text, title = QUERIES[i % len(QUERIES)], title_ids[i % len(title_ids)]
             t0 = time.perf_counter()
             retriever.retrieve(text, title, k=4)
             full.append((time.perf_counter() - t0) * 1000)
+        for i in range(queries):
+            text, title = QUERIES[i % len(QUERIES)], title_ids[i % len(title_ids)]
+            t0 = time.perf_counter()
+            store.query(text, {f"title_{title}": True}, 20)
+            raw.append((time.perf_counter() - t0) * 1000)
     return {
         "chunks": size,
         "fill_seconds": round(fill_seconds, 1),
@@ -149,7 +151,7 @@ def main() -> None:
     results = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, py{platform.python_version()}, {os.cpu_count()} cores",
-        "ingest": bench_ingest(titles, base, args.ingest_notes),
+        "ingest": bench_ingest(titles, base, args.ingest_notes) if args.ingest_notes else None,
         "query": [bench_query(titles, base, size, args.queries) for size in args.sizes],
     }
     RESULTS.mkdir(exist_ok=True)
@@ -161,7 +163,9 @@ def main() -> None:
         "|---|---|---|---|---|",
         "| {notes} | {chunks} | {seconds} | {chunks_per_s} | {reingest_unchanged_seconds} |".format(
             **results["ingest"]
-        ),
+        )
+        if results["ingest"]
+        else "| (not run) | | | | |",
         "",
         "| chunks | filtered query p50 ms | p95 ms | retrieve(k=4) p50 ms | p95 ms |",
         "|---|---|---|---|---|",

@@ -169,9 +169,13 @@ class CaseNoteStore:
 
     def query(self, text: str, where: dict[str, Any] | None, n: int) -> dict[str, Any]:
         """Nearest chunks with documents, metadatas, distances and embeddings."""
-        embedding = self.embedding_function.embed_query([text])
+        return self.query_many([text], where, n)
+
+    def query_many(self, texts: list[str], where: dict[str, Any] | None, n: int) -> dict[str, Any]:
+        """One embedding batch and one chromadb call for several queries (result lists align)."""
+        embeddings = self.embedding_function.embed_query(texts)
         result: dict[str, Any] = self.collection.query(
-            query_embeddings=embedding,
+            query_embeddings=embeddings,
             n_results=n,
             where=where,
             include=["documents", "metadatas", "distances", "embeddings"],
