@@ -239,7 +239,8 @@ class Pipeline:
 
     def guess_product(self, copy: str) -> str | None:
         """The offering in the store that the copy names most often."""
-        result = self.retriever.store.query(copy[:2000], None, 50)
+        # The opening of a datasheet names its product; a short query keeps this one cheap.
+        result = self.retriever.store.query(copy[:400], None, 50)
         offerings = {str(m.get("offering", "")) for m in result["metadatas"][0]}
         lowered = copy.lower()
         counts = {o: lowered.count(o.lower()) for o in offerings if o}

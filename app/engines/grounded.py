@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from app.corpus.chunking import outcome_score
 from app.domain import Claim, Draft, Evidence, Goal, TitleProfile
 from app.engines.base import EngineContext
@@ -42,6 +44,7 @@ class GroundedEngine:
 
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer
+        self._goal_vectors: dict[str, np.ndarray] = {}  # per title: its goals, embedded once
 
     @property
     def model(self) -> str | None:
@@ -164,9 +167,11 @@ class GroundedEngine:
         content = self.scorer.content
         if content is not None:
             basis = chosen or " ".join(f.statement for f in context.features[:6])
-            vectors = content.embed([basis, *(g.text for g in profile.goals)])
-            for goal, vector in zip(profile.goals, vectors[1:], strict=True):
-                scores[goal.id] += float(vector @ vectors[0])
+            if profile.id not in self._goal_vectors:
+                self._goal_vectors[profile.id] = content.embed([g.text for g in profile.goals])
+            similarity = self._goal_vectors[profile.id] @ content.embed([basis])[0]
+            for goal, value in zip(profile.goals, similarity, strict=True):
+                scores[goal.id] += float(value)
         return sorted(profile.goals, key=lambda g: -scores[g.id])
 
     @staticmethod

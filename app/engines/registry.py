@@ -11,7 +11,8 @@ from app.scoring.scorecard import Scorer
 
 def default_registry(settings: Settings, scorer: Scorer) -> EngineRegistry:
     registry = EngineRegistry()
-    registry.register("grounded", lambda: GroundedEngine(scorer))
+    grounded = GroundedEngine(scorer)  # stateless but for caches: one instance serves all
+    registry.register("grounded", lambda: grounded)
     try:
         from app.engines.llm import LLMEngine, NaiveEngine, llm_client
 
