@@ -59,11 +59,9 @@ def main() -> None:
         finished = subprocess.run(command, capture_output=True, text=True)
         wall = time.perf_counter() - start
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        ok = sum(
-            1
-            for line in (out / "manifest.jsonl").read_text().splitlines()
-            if json.loads(line)["status"] == "ok"
-        )
+        lines = [json.loads(x) for x in (out / "manifest.jsonl").read_text().splitlines()]
+        ok = sum(1 for line in lines if line["status"] == "ok")
+        errors = sorted({f"{x['input']}: {x['error']}" for x in lines if x["status"] != "ok"})
     results = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, py{platform.python_version()}",
@@ -75,6 +73,7 @@ def main() -> None:
         "wall_seconds": round(wall, 1),
         "units_per_second": round(ok / wall, 2),
         "peak_rss_mib": round(peak_kib / 1024, 1),
+        "errors": errors[:10],
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "batch.json").write_text(json.dumps(results, indent=2) + "\n")

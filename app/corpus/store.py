@@ -6,6 +6,7 @@ re-ingesting an unchanged note writes nothing and a changed note replaces all it
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -79,19 +80,26 @@ class CaseNoteStore:
         self.settings = settings
         self._client = client
         self._collection: Any = None
+        self._lock = threading.Lock()
         self.embedding_function = MiniLMEmbeddingFunction(batch_size=settings.embed_batch_size)
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            self._client = make_client(self.settings)
-        return self._client
+        with self._lock:  # batch workers may ask first at the same moment
+            if self._client is None:
+                self._client = make_client(self.settings)
+            return self._client
 
     @property
     def collection(self) -> Any:
-        if self._collection is None:
+        if self._collection is not None:
+            return self._collection
+        client = self.client
+        with self._lock:
+            if self._collection is not None:
+                return self._collection
             try:
-                self._collection = self.client.get_or_create_collection(
+                self._collection = client.get_or_create_collection(
                     name=self.settings.collection,
                     embedding_function=self.embedding_function,
                     configuration={"hnsw": {"space": "cosine"}},

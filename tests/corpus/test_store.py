@@ -101,3 +101,15 @@ def test_title_metadata_holds_canonical_ids(sample_store: CaseNoteStore) -> None
     for meta in metas:
         ids = str(meta["titles"]).split(",")
         assert ids and all(meta[f"title_{t}"] is True for t in ids)
+
+
+def test_first_use_from_many_threads_opens_one_store(
+    settings: Settings, titles: TitleRegistry, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    ingest_paths(copy_samples(tmp_path / "notes", 2), CaseNoteStore(settings), titles)
+    fresh = CaseNoteStore(settings)  # nothing opened yet: batch workers race to open it
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        counts = list(pool.map(lambda _: fresh.count(), range(12)))
+    assert len(set(counts)) == 1 and counts[0] > 0
