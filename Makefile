@@ -31,7 +31,7 @@ install-llm: $(LLM_STAMP)
 
 demo: install
 	$(BIN)/primed ingest corpora/samples/case_notes
-	$(BIN)/primed search "automated 3-way matching with OCR" --title CFO -k 2
+	$(BIN)/primed search "automated 3-way matching of orders, receipts and invoices" --title CFO -k 3
 	$(BIN)/primed rewrite corpora/samples/datasheets/ledgerflow-platform.md --title CFO --format text
 	$(BIN)/primed rewrite corpora/samples/datasheets/keystone-id-governance.html --title CISO --format text
 

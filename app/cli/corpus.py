@@ -151,18 +151,22 @@ def render_markdown(results: list[Evidence]) -> str:
 
 
 def print_table(results: list[Evidence]) -> None:
-    table = Table(show_lines=True)
-    for column in ("#", "score", "note", "customer", "industry / offering", "filter", "evidence"):
-        table.add_column(column, overflow="fold")
+    """One row per evidence chunk; the outcome sentence stands for the chunk (use --format md or
+    json for the full text)."""
+    table = Table(show_lines=True, expand=True)
+    table.add_column("#", width=2)
+    table.add_column("score", width=5)
+    table.add_column("note / customer", ratio=2, overflow="fold")
+    table.add_column("industry / offering / filter", ratio=2, overflow="fold")
+    table.add_column("evidence", ratio=5, overflow="fold")
     for rank, ev in enumerate(results, start=1):
+        snippet = ev.outcome or (ev.text[:240] + ("..." if len(ev.text) > 240 else ""))
         table.add_row(
             str(rank),
             f"{ev.score:.2f}",
-            ev.note_id,
-            escape(ev.customer),
-            f"{ev.industry}\n{ev.offering}",
-            ev.filter,
-            escape(ev.text),
+            f"{ev.note_id}\n{escape(ev.customer)}",
+            f"{ev.industry}\n{ev.offering}\n{ev.filter}",
+            escape(snippet),
         )
     console.print(table)
 
