@@ -258,18 +258,19 @@ def run_batch(
     max_chars: int,
     workers: int = 1,
     on_done: Callable[[ManifestLine], None] | None = None,
-) -> list[ManifestLine]:
+) -> int:
     """Run the planned units with `workers` threads (LLM calls overlap; ONNX releases the GIL),
     at most 2 x workers in flight so memory stays flat however many inputs there are."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.rglob(".*.tmp"):
         stale.unlink(missing_ok=True)
     manifest = Manifest(out_dir)
-    finished: list[ManifestLine] = []
+    finished = 0
 
     def record(line: ManifestLine) -> None:
+        nonlocal finished
         manifest.append(line)
-        finished.append(line)
+        finished += 1
         if on_done:
             on_done(line)
 
@@ -301,4 +302,4 @@ def run_batch(
                     record(future.result())
         for future in running:
             record(future.result())
-    return finished
+    return finished  # a count, not the lines: memory stays flat however large the batch

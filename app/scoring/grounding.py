@@ -243,21 +243,23 @@ def _names(
     rewrite: str, source: str, evidence: Sequence[GroundingSource], allowed: Iterable[str]
 ) -> list[Span]:
     spans: list[Span] = []
+
+    def flag(start: int, end: int, kind: str, message: str) -> None:
+        if not any(s.start <= start < s.end for s in spans):
+            spans.append(
+                Span(start=start, end=end, text=rewrite[start:end], kind=kind, message=message)
+            )
+
     for item in evidence:
         if item.publishable:
             continue
         for pattern in confidential_patterns(item.customer_name):
             for match in pattern.finditer(rewrite):
-                if any(s.start <= match.start() < s.end for s in spans):
-                    continue
-                spans.append(
-                    Span(
-                        start=match.start(),
-                        end=match.end(),
-                        text=rewrite[match.start() : match.end()],
-                        kind="confidential-customer",
-                        message=f"{item.id}'s customer may not be named; describe it instead",
-                    )
+                flag(
+                    match.start(),
+                    match.end(),
+                    "confidential-customer",
+                    f"{item.id}'s customer may not be named; describe it instead",
                 )
     grounding = " ".join([source, *(e.text for e in evidence), *allowed]).lower()
     for match in NAME.finditer(rewrite):
@@ -268,23 +270,17 @@ def _names(
         start = match.end() - len(name)
         if _sentence_start(rewrite, start) and " " not in name and name == match.group(0):
             continue
-        words = name.split()
         # Ordinary capitalised words ("Monday", "Finance") pass; brand-like ones (rare, or with
         # inner capitals like "FedEx") must come from a source.
         if name.lower() in grounding or all(
-            zipf(w) >= 4.5 and not INNER_CAP.search(w) for w in words
+            zipf(w) >= 4.5 and not INNER_CAP.search(w) for w in name.split()
         ):
             continue
-        if any(s.start <= match.start() < s.end for s in spans):
-            continue
-        spans.append(
-            Span(
-                start=match.start(),
-                end=match.end(),
-                text=name,
-                kind="unverified-name",
-                message=f"'{name}' looks like a name found in no source or evidence",
-            )
+        flag(
+            start,
+            match.end(),
+            "unverified-name",
+            f"'{name}' looks like a name found in no source or evidence",
         )
     return spans
 

@@ -7,7 +7,6 @@ boundaries with any run of spaces or hyphens between the words of a phrase.
 from __future__ import annotations
 
 import re
-from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -68,10 +67,6 @@ class Lexicon:
             lengths.sort(reverse=True)
         self._fold = fold
         self._swap = {fold(" ".join(re.split(r"[\s-]+", k))): v for k, v in rule.swap.items()}
-
-    @cached_property
-    def lowered(self) -> set[str]:
-        return {e.lower() for e in self.entries}
 
     def find(self, text: str) -> list[Span]:
         tokens = word_tokens(text, self.rule.ignorecase)

@@ -41,10 +41,6 @@ class ScoreCard(BaseModel):
     failed: list[str] = Field(default_factory=list)
     words: int = 0
 
-    def value(self, name: str) -> float | None:
-        measure = self.measures.get(name)
-        return measure.value if measure else None
-
 
 def judge(
     name: str,

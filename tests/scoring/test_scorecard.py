@@ -109,9 +109,11 @@ def test_confidential_customer_named_in_copy_fails_and_publishable_one_passes(
     assert card(scorer, public).measures["grounding"].value == 0.0
 
 
-def test_made_up_company_name_is_flagged(scorer: Scorer) -> None:
-    spans = card(scorer, GOOD + " Zanthorp Logistics says so.").measures["grounding"].spans
+def test_made_up_company_name_is_flagged_at_its_own_offsets(scorer: Scorer) -> None:
+    rewrite = GOOD + " At Zanthorp Logistics, teams agree."
+    spans = card(scorer, rewrite).measures["grounding"].spans
     assert [s.text for s in spans] == ["Zanthorp Logistics"]
+    assert [rewrite[s.start : s.end] for s in spans] == ["Zanthorp Logistics"]
 
 
 def test_generic_paragraph_that_fits_any_product_fails_content_kept(scorer: Scorer) -> None:
