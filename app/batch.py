@@ -258,9 +258,11 @@ def run_batch(
     max_chars: int,
     workers: int = 1,
     on_done: Callable[[ManifestLine], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> int:
     """Run the planned units with `workers` threads (LLM calls overlap; ONNX releases the GIL),
-    at most 2 x workers in flight so memory stays flat however many inputs there are."""
+    at most 2 x workers in flight so memory stays flat however many inputs there are.
+    When `should_stop` turns true no new unit starts; units in flight finish and are recorded."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.rglob(".*.tmp"):
         stale.unlink(missing_ok=True)
@@ -280,6 +282,8 @@ def run_batch(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         running: set[Future[ManifestLine]] = set()
         for item in pending:
+            if should_stop is not None and should_stop():
+                break
             if recovered(item, out_dir):
                 md_path, json_path = item.outputs(out_dir)
                 record(

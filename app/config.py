@@ -56,6 +56,26 @@ class Settings(BaseSettings):
     max_copy_chars: int = Field(default=20_000, ge=100)
     retrieve_k: int = Field(default=4, ge=1, le=50)
 
+    api_keys: str = Field(
+        default="",
+        description="API keys as comma-separated `label:ro|rw:sha256-hex` entries "
+        "(`primed keys create` makes one); the server stores and compares only hashes.",
+    )
+    api_rate_per_minute: int = Field(default=600, ge=1, description="Requests per minute per key.")
+    api_rate_burst: int = Field(default=60, ge=1, description="Requests a key may send at once.")
+    api_max_body_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    api_max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, description="Per file.")
+    api_max_documents: int = Field(default=200, ge=1, description="Documents per batch job.")
+    api_max_titles: int = Field(default=9, ge=1, description="Titles per batch job.")
+    api_concurrency: int = Field(
+        default=2, ge=1, le=64, description="Rewrites and scores computed at once (CPU bound)."
+    )
+    api_batch_workers: int = Field(default=1, ge=1, le=16)
+    api_cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS; empty = CORS off."
+    )
+    api_docs: bool = Field(default=True, description="Serve /docs and /openapi.json.")
+
     @field_validator("chroma_url")
     @classmethod
     def _url_has_scheme(cls, value: str | None) -> str | None:
@@ -81,6 +101,10 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def jobs_dir(self) -> Path:
+        return self.data_dir / "jobs"
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class PrimedError(Exception):
     """Base class. `exit_code` is what the CLI returns; `http_status` what the API returns."""
@@ -16,6 +18,13 @@ class InvalidInputError(PrimedError):
     http_status = 422
     code = "invalid_input"
 
+    def __init__(
+        self, message: str, field: str | None = None, problems: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        self.field = field  # the request field at fault, for the API's error details
+        self.problems = list(problems)  # (where, what) for requests with several bad parts
+        super().__init__(message)
+
 
 class UnknownTitleError(InvalidInputError):
     code = "unknown_title"
@@ -24,7 +33,9 @@ class UnknownTitleError(InvalidInputError):
         self.title = title
         self.suggestions = suggestions
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown title '{title}'{hint} (run `primed titles` for the list)")
+        super().__init__(
+            f"unknown title '{title}'{hint} (run `primed titles` for the list)", field="title"
+        )
 
 
 class CaseNoteFormatError(InvalidInputError):
@@ -67,3 +78,40 @@ class EmptyStoreError(PrimedError):
             "no case notes ingested yet: run `primed ingest corpora/samples/case_notes` "
             "(or your own folder of notes) first"
         )
+
+
+class ConflictError(PrimedError):
+    exit_code = 2
+    http_status = 409
+    code = "conflict"
+
+
+class TooLargeError(PrimedError):
+    exit_code = 2
+    http_status = 413
+    code = "too_large"
+
+
+class AuthError(PrimedError):
+    """No API key, or one the server does not know (401/403)."""
+
+    http_status = 401
+    code = "missing_api_key"
+
+
+class ForbiddenError(PrimedError):
+    http_status = 403
+    code = "forbidden"
+
+    def __init__(self, message: str, code: str = "forbidden") -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class RateLimitedError(PrimedError):
+    http_status = 429
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many requests for this API key: retry in {retry_after} s")

@@ -48,17 +48,19 @@ class Engines:
 def check_copy(copy: str, max_chars: int) -> str:
     text = copy.replace("\r\n", "\n").strip()
     if not text:
-        raise InvalidInputError("the copy is empty: give the product copy to rewrite")
+        raise InvalidInputError("the copy is empty: give the product copy to rewrite", field="copy")
     if "\x00" in text:
-        raise InvalidInputError("the copy contains binary data, not text")
+        raise InvalidInputError("the copy contains binary data, not text", field="copy")
     if word_count(text) < MIN_WORDS:
         raise InvalidInputError(
-            f"only {word_count(text)} words of copy: give at least a sentence about the product"
+            f"only {word_count(text)} words of copy: give at least a sentence about the product",
+            field="copy",
         )
     if len(text) > max_chars:
         raise InvalidInputError(
             f"the copy is {len(text):,} characters; the limit is {max_chars:,} "
-            "(PRIMED_MAX_COPY_CHARS)"
+            "(PRIMED_MAX_COPY_CHARS)",
+            field="copy",
         )
     return text
 

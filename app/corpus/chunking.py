@@ -81,8 +81,8 @@ def chunk_note(note: CaseNote, max_words: int = 200) -> list[Chunk]:
             groups.append(current)
             current = [lead] if lead else []
         current.append(sentence)
-    if current and current != [lead]:
-        groups.append(current)
+    if current and (current != [lead] or not groups):
+        groups.append(current)  # a note that is one outcome sentence is one chunk of it
 
     digest = note_hash(note, max_words)
     return [

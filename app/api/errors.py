@@ -1,0 +1,139 @@
+"""Every error as JSON `{error: {code, message, details, request_id}}`, never a traceback.
+
+Our own exceptions carry their status and code; validation errors name each field; anything
+unexpected is logged with the request id and answered with a 500 that names only that id.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.schemas import ErrorBody, ErrorDetail, FieldProblem
+from app.errors import InvalidInputError, PrimedError, RateLimitedError
+
+log = logging.getLogger("primed.api")
+REQUEST_ID = "X-Request-ID"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (the client's X-Request-ID when sane) and echoes it back."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
+        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0] != b"x-request-id"]
+                headers.append((b"x-request-id", request_id.encode("latin-1")))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def request_id(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    rid = request_id(request)
+    body = ErrorBody(
+        error=ErrorDetail(code=code, message=message, details=details or [], request_id=rid)
+    )
+    all_headers = dict(headers or {})
+    if rid:
+        all_headers[REQUEST_ID] = rid
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=all_headers)
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    """`copy`, `notes.3.industry` for the body; `query.k`, `path.note_id` for the rest."""
+    parts = [str(part) for part in loc]
+    if parts[:1] == ["body"] and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+async def on_primed_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PrimedError)
+    details: list[FieldProblem] = []
+    headers: dict[str, str] = {}
+    if isinstance(exc, InvalidInputError):
+        if exc.field:
+            details.append(FieldProblem(field=exc.field, message=str(exc)))
+        details.extend(FieldProblem(field=where, message=what) for where, what in exc.problems)
+    if isinstance(exc, RateLimitedError):
+        headers["Retry-After"] = str(exc.retry_after)
+    if exc.http_status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if exc.http_status >= 500:
+        log.warning("request %s: %s: %s", request_id(request), exc.code, exc)
+    return error_response(request, exc.http_status, exc.code, str(exc), details, headers)
+
+
+async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = [
+        FieldProblem(field=_field(error.get("loc", ())), message=str(error.get("msg", "invalid")))
+        for error in exc.errors()
+    ]
+    fields = ", ".join(dict.fromkeys(d.field for d in details))
+    return error_response(
+        request, 422, "validation_error", f"the request is not valid: check {fields}", details
+    )
+
+
+async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+        status, HTTPStatus(status).phrase.lower().replace(" ", "_")
+    )
+    message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
+    if status == 404 and message == "Not Found":
+        message = f"no such endpoint: {request.method} {request.url.path} (see /docs)"
+    return error_response(request, status, code, message, headers=dict(exc.headers or {}))
+
+
+async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    rid = request_id(request)
+    log.error("request %s failed", rid, exc_info=exc)
+    return error_response(
+        request,
+        500,
+        "internal_error",
+        f"something went wrong on our side; quote request id {rid} when reporting it",
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(PrimedError, on_primed_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(HTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,96 @@
+"""/v1/case-notes: ingest (JSON or files), search for evidence, delete a note."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+
+from app.api.deps import ApiState, Reader, State, Writer
+from app.api.openapi import READ, WRITE, errors, files_form, json_or_multipart
+from app.api.schemas import NoteDeleted, NotesIn, SearchHit
+from app.api.uploads import form_parts, is_multipart, json_body
+from app.corpus.ingest import IngestSummary, ingest_loaded
+from app.corpus.loaders import LoadResult, collect, load_uploads
+from app.errors import InvalidInputError
+
+router = APIRouter(prefix="/v1/case-notes", tags=["case notes"])
+
+MULTIPART = files_form({}, [])
+NOTE_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
+def _ingest(state: ApiState, loaded: LoadResult) -> IngestSummary:
+    with state.gate():
+        summary = ingest_loaded(loaded, state.services.store, state.services.titles)
+    if summary.errors and not summary.notes:
+        raise InvalidInputError(
+            f"no case note could be ingested ({len(summary.errors)} bad records)",
+            problems=[_split(error) for error in summary.errors],
+        )
+    return summary
+
+
+def _split(error: str) -> tuple[str, str]:
+    """'notes.json:line 3: industry: ...' -> ('notes.json:line 3', 'industry: ...')."""
+    where, _, what = error.partition(": ")
+    return (where, what) if what else ("", error)
+
+
+@router.post(
+    "",
+    response_model=IngestSummary,
+    responses={**WRITE, **errors(503)},
+    openapi_extra=json_or_multipart(NotesIn, MULTIPART),
+)
+async def ingest_notes(request: Request, state: State, _caller: Writer) -> IngestSummary:
+    """Ingest case notes: a JSON body `{notes: [...]}`, or multipart `files` (.md with front
+    matter, .jsonl, .csv). Unchanged notes are skipped and changed ones replaced. Bad records
+    are listed in `errors` while the good ones are ingested; 422 when none was good."""
+    settings = state.settings
+    if is_multipart(request):
+        files, _ = await form_parts(
+            request, settings.api_max_documents, settings.api_max_upload_bytes
+        )
+        loaded = load_uploads((f.name, f.content) for f in files)
+    else:
+        body = await json_body(request, NotesIn)
+        loaded = collect(
+            [[(note, f"notes.{i}") for i, note in enumerate(body.notes)]], LoadResult()
+        )
+    return await run_in_threadpool(_ingest, state, loaded)
+
+
+@router.get("/search", response_model=list[SearchHit], responses={**READ, **errors(409, 503)})
+def search_notes(
+    state: State,
+    _caller: Reader,
+    q: Annotated[str, Query(min_length=1, max_length=2000, description="A feature or outcome.")],
+    title: Annotated[str, Query(min_length=1, max_length=100, description="Executive title.")],
+    industry: Annotated[
+        str | None, Query(max_length=64, description="Prefer this industry.")
+    ] = None,
+    k: Annotated[int | None, Query(ge=1, le=50, description="How many notes (default 4).")] = None,
+) -> list[SearchHit]:
+    """Case-note evidence for a feature, best first, one chunk per note, preferring notes for
+    this title and industry (`filter` says which rung found it)."""
+    if not q.strip():
+        raise InvalidInputError("q is blank: give a feature or outcome to search for", "query.q")
+    with state.gate():
+        found = state.services.retriever.retrieve(
+            q, title, industry, k or state.settings.retrieve_k
+        )
+    return [SearchHit.of(evidence) for evidence in found]
+
+
+@router.delete("/{note_id}", response_model=NoteDeleted, responses={**WRITE, **errors(404, 503)})
+def delete_note(
+    state: State,
+    _caller: Writer,
+    note_id: Annotated[
+        str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    ],
+) -> NoteDeleted:
+    """Remove a case note and all its chunks."""
+    return NoteDeleted(note_id=note_id, chunks_deleted=state.services.store.delete_note(note_id))

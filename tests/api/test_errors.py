@@ -1,0 +1,111 @@
+"""Errors are JSON `{error: {code, message, details, request_id}}` everywhere, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.main import create_app
+from app.pipeline import Pipeline
+from tests.api.conftest import RW, api_settings, auth
+
+COPY = "LedgerFlow offers multi-entity consolidation and automated 3-way matching with OCR."
+
+
+def assert_envelope(body: dict[str, object], code: str) -> dict[str, object]:
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert isinstance(error, dict) and error["code"] == code and error["message"]
+    assert set(error) == {"code", "message", "details", "request_id"}
+    return error
+
+
+def test_unknown_route_and_wrong_method_are_json(sample_client: TestClient) -> None:
+    assert_envelope(sample_client.get("/v1/nothing", headers=auth(RW)).json(), "not_found")
+    response = sample_client.get("/v1/rewrites", headers=auth(RW))
+    assert response.status_code == 405
+    assert_envelope(response.json(), "method_not_allowed")
+
+
+def test_validation_errors_name_each_field(sample_client: TestClient) -> None:
+    response = sample_client.post(
+        "/v1/rewrites", headers=auth(RW), json={"title": "x" * 101, "colour": "red"}
+    )
+    assert response.status_code == 422
+    error = assert_envelope(response.json(), "validation_error")
+    fields = {d["field"] for d in error["details"]}  # type: ignore[index]
+    assert {"copy", "title", "colour"} <= fields
+
+
+def test_copy_over_the_limit_is_422_naming_copy(tmp_path: Path) -> None:
+    with TestClient(create_app(api_settings(tmp_path, max_copy_chars=200))) as client:
+        response = client.post(
+            "/v1/rewrites", headers=auth(RW), json={"copy": COPY * 5, "title": "CFO"}
+        )
+    assert response.status_code == 422
+    error = assert_envelope(response.json(), "invalid_input")
+    assert error["details"][0]["field"] == "copy" and "limit" in error["message"]  # type: ignore[index]
+
+
+def test_body_over_the_limit_is_413(tmp_path: Path) -> None:
+    with TestClient(create_app(api_settings(tmp_path, api_max_body_bytes=2048))) as client:
+        response = client.post(
+            "/v1/rewrites", headers=auth(RW), json={"copy": COPY * 40, "title": "CFO"}
+        )
+    assert response.status_code == 413
+    assert_envelope(response.json(), "too_large")
+
+
+def test_unknown_title_suggests_the_closest(sample_client: TestClient) -> None:
+    response = sample_client.post(
+        "/v1/rewrites", headers=auth(RW), json={"copy": COPY, "title": "CFOO"}
+    )
+    assert response.status_code == 422
+    error = assert_envelope(response.json(), "unknown_title")
+    assert "CFO" in str(error["message"]) and error["details"][0]["field"] == "title"  # type: ignore[index]
+
+
+def test_unexpected_failure_is_500_with_a_request_id_and_no_traceback(
+    sample_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*_args: object) -> None:
+        raise RuntimeError("secret internal detail at /srv/primed/app.py line 7")
+
+    monkeypatch.setattr(Pipeline, "rewrite", explode)
+    response = sample_client.post(
+        "/v1/rewrites",
+        headers={**auth(RW), "X-Request-ID": "req-12345678"},
+        json={"copy": COPY, "title": "CFO"},
+    )
+    assert response.status_code == 500
+    error = assert_envelope(response.json(), "internal_error")
+    assert error["request_id"] == "req-12345678" == response.headers["X-Request-ID"]
+    assert "secret" not in response.text and "Traceback" not in response.text
+
+
+def test_every_response_carries_a_request_id(sample_client: TestClient) -> None:
+    first = sample_client.get("/healthz").headers["X-Request-ID"]
+    second = sample_client.get("/healthz").headers["X-Request-ID"]
+    assert first != second and len(first) >= 8
+
+
+def test_cors_is_off_by_default_and_configurable(sample_client: TestClient, tmp_path: Path) -> None:
+    origin = {"Origin": "https://cms.example.com"}
+    assert (
+        "access-control-allow-origin" not in sample_client.get("/healthz", headers=origin).headers
+    )
+    settings = api_settings(tmp_path, api_cors_origins=["https://cms.example.com"])
+    with TestClient(create_app(settings)) as client:
+        preflight = client.options(
+            "/v1/rewrites",
+            headers={
+                **origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization",
+            },
+        )
+        other = client.get("/healthz", headers={"Origin": "https://evil.example.com"})
+    assert preflight.headers["access-control-allow-origin"] == "https://cms.example.com"
+    assert "access-control-allow-origin" not in other.headers
