@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/primed ingest corpora/samples/case_notes
 	$(BIN)/python benchmarks/bench_rewrite.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_api.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache
