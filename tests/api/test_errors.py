@@ -109,3 +109,17 @@ def test_cors_is_off_by_default_and_configurable(sample_client: TestClient, tmp_
         other = client.get("/healthz", headers={"Origin": "https://evil.example.com"})
     assert preflight.headers["access-control-allow-origin"] == "https://cms.example.com"
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_store_down_makes_readyz_503_and_rewrites_503(tmp_path: Path) -> None:
+    from tests.servers import free_port
+
+    settings = api_settings(tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}")
+    with TestClient(create_app(settings)) as client:
+        ready = client.get("/readyz")
+        rewrite = client.post("/v1/rewrites", headers=auth(RW), json={"copy": COPY, "title": "CFO"})
+    assert (
+        ready.status_code == 503 and not ready.json()["store"]["ok"] and not ready.json()["ready"]
+    )
+    assert rewrite.status_code == 503
+    assert_envelope(rewrite.json(), "store_unavailable")

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-import io
 import json
+import os
+import tempfile
 import zipfile
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 
 from app.api.deps import ApiState, Reader, State, Writer
 from app.api.jobs import Upload
 from app.api.openapi import READ, WRITE, errors, files_form, json_or_multipart
 from app.api.schemas import BatchIn, BatchJob, BatchResult, BatchResults, EngineName
 from app.api.uploads import FilePart, form_parts, is_multipart, json_body, list_field, safe_name
+from app.batch import ManifestLine
 from app.documents import CONVERTED_SUFFIXES, TEXT_SUFFIXES
 from app.domain import Rewrite
-from app.errors import ConflictError, InvalidInputError
+from app.errors import ConflictError, EmptyStoreError, InvalidInputError
 
 router = APIRouter(prefix="/v1/batches", tags=["batches"])
 
@@ -62,7 +68,7 @@ def _titles(state: ApiState, given: list[str]) -> list[str]:
     "",
     status_code=202,
     response_model=BatchJob,
-    responses=WRITE,
+    responses={**WRITE, **errors(409, 503)},
     openapi_extra=json_or_multipart(BatchIn, MULTIPART),
 )
 async def create_batch(request: Request, state: State, caller: Writer) -> BatchJob:
@@ -98,6 +104,8 @@ async def create_batch(request: Request, state: State, caller: Writer) -> BatchJ
             "documents",
         )
     title_ids = _titles(state, titles)
+    if await run_in_threadpool(state.services.store.count) == 0:
+        raise EmptyStoreError()  # every unit would fail: say so now, not in each result
     job_id = await run_in_threadpool(state.jobs.create, caller.label, engine, title_ids, uploads)
     state.runner.submit(job_id)
     return state.jobs.view(state.jobs.get(job_id))
@@ -122,31 +130,40 @@ def cancel_batch(job_id: str, state: State, caller: Writer) -> BatchJob:
     return state.jobs.view(state.jobs.get(job_id))
 
 
-def _results(state: ApiState, job_id: str) -> list[tuple[BatchResult, list[str]]]:
-    folder = state.jobs.folder(job_id) / "out"
-    documents = state.jobs.documents(job_id)
-    titles = state.jobs.get(job_id).titles
-    found = []
-    for (stored, title), line in state.jobs.lines(job_id).items():
-        index, name = documents.get(stored, (-1, stored))
+@dataclass(frozen=True)
+class Unit:
+    """A finished unit as the manifest records it, with the client's document name."""
+
+    index: int
+    document: str
+    title: str
+    line: ManifestLine
+
+    def result(self, out_dir: Path, with_rewrite: bool) -> BatchResult:
         rewrite = None
-        if line.status == "ok":
-            json_out = next((o for o in line.outputs if o.endswith(".json")), None)
-            if json_out is not None:
-                data = json.loads((folder / json_out).read_text(encoding="utf-8"))
-                rewrite = Rewrite.model_validate(data["rewrite"])
-        result = BatchResult(
-            index=index,
-            document=name,
-            title=title,
-            status="ok" if line.status == "ok" else "failed",
-            error=line.error,
+        json_out = next((o for o in self.line.outputs if o.endswith(".json")), None)
+        if with_rewrite and self.line.status == "ok" and json_out is not None:
+            data = json.loads((out_dir / json_out).read_text(encoding="utf-8"))
+            rewrite = Rewrite.model_validate(data["rewrite"])
+        return BatchResult(
+            index=self.index,
+            document=self.document,
+            title=self.title,
+            status="ok" if self.line.status == "ok" else "failed",
+            error=self.line.error,
             rewrite=rewrite,
         )
-        found.append((result, line.outputs))
+
+
+def _units(state: ApiState, job_id: str, titles: list[str]) -> list[Unit]:
+    """Finished units by document, then title (as the job lists them)."""
+    documents = state.jobs.documents(job_id)
     order = {title: n for n, title in enumerate(titles)}
-    found.sort(key=lambda pair: (pair[0].index, order.get(pair[0].title, 99)))
-    return found
+    units = [
+        Unit(*documents.get(stored, (-1, stored)), title, line)
+        for (stored, title), line in state.jobs.lines(job_id).items()
+    ]
+    return sorted(units, key=lambda unit: (unit.index, order.get(unit.title, len(order))))
 
 
 @router.get(
@@ -171,30 +188,36 @@ def batch_results(
 ) -> Response | BatchResults:
     """Finished units so far (all of them once the job is done), by document then title."""
     record = state.jobs.get(job_id, caller.label)
-    found = _results(state, job_id)
+    units = _units(state, job_id, record.titles)
+    out_dir = state.jobs.folder(job_id) / "out"
     if format == "zip":
-        return Response(
-            _zip(state, job_id, found),
+        archive = _zip(out_dir, units)
+        return FileResponse(
+            archive,
             media_type="application/zip",
-            headers={"Content-Disposition": f'attachment; filename="primed-{job_id}.zip"'},
+            filename=f"primed-{job_id}.zip",
+            background=BackgroundTask(archive.unlink, missing_ok=True),
         )
     return BatchResults(
         job=state.jobs.view(record),
-        total=len(found),
+        total=len(units),
         offset=offset,
-        results=[result for result, _ in found[offset : offset + limit]],
+        results=[unit.result(out_dir, True) for unit in units[offset : offset + limit]],
     )
 
 
-def _zip(state: ApiState, job_id: str, found: list[tuple[BatchResult, list[str]]]) -> bytes:
-    folder = state.jobs.folder(job_id) / "out"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for result, outputs in found:
-            stem = f"{result.index:04d}-{safe_name(result.document)}.{result.title}"
-            if result.status != "ok":
-                archive.writestr(f"{stem}.error.txt", (result.error or "failed") + "\n")
-            for output in outputs:
+def _zip(out_dir: Path, units: list[Unit]) -> Path:
+    """Every output in a zip file beside the outputs (streamed, then removed)."""
+    handle, name = tempfile.mkstemp(dir=out_dir.parent, prefix=".results-", suffix=".zip")
+    with (
+        os.fdopen(handle, "wb") as stream,
+        zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for unit in units:
+            stem = f"{unit.index:04d}-{safe_name(unit.document)}.{unit.title}"
+            if unit.line.status != "ok":
+                archive.writestr(f"{stem}.error.txt", (unit.line.error or "failed") + "\n")
+            for output in unit.line.outputs:
                 extension = output.rsplit(".", 1)[-1]
-                archive.write(folder / output, f"{stem}.{extension}")
-    return buffer.getvalue()
+                archive.write(out_dir / output, f"{stem}.{extension}")
+    return Path(name)
