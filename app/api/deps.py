@@ -1,12 +1,12 @@
-"""What routes depend on: the per-process state, the caller's key, and the CPU gate."""
+"""What routes depend on: the per-process state (with its compute threads) and the caller's key."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import cached_property
-from typing import Annotated
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property, partial
+from typing import Annotated, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -17,6 +17,9 @@ from app.api.security import ConfigError, KeyRing, Principal, RateLimiter, parse
 from app.config import Settings
 from app.errors import AuthError, ForbiddenError, RateLimitedError
 from app.services import Services
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class ApiState:
@@ -33,8 +36,12 @@ class ApiState:
         self.services = Services(settings)
         self.keys = KeyRing(keys)
         self.limiter = RateLimiter(settings.api_rate_per_minute, settings.api_rate_burst)
-        # Rewrites, scores and embeddings are CPU bound: more at once only thrashes the cores.
-        self._gate = threading.BoundedSemaphore(settings.api_concurrency)
+        # Rewrites, scores, searches and ingests are CPU bound: a few dedicated threads do them
+        # and other requests wait as coroutines, holding no thread, so cheap routes stay quick
+        # under load and the heavy allocations stay in a few threads (and malloc arenas).
+        self._compute = ThreadPoolExecutor(
+            max_workers=settings.api_concurrency, thread_name_prefix="primed-compute"
+        )
 
     @cached_property
     def jobs(self) -> JobStore:
@@ -44,10 +51,14 @@ class ApiState:
     def runner(self) -> JobRunner:
         return JobRunner(self.jobs, self.services, self.settings.api_batch_workers)
 
-    @contextmanager
-    def gate(self) -> Iterator[None]:
-        with self._gate:
-            yield
+    async def compute(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run CPU-bound work on the compute threads and wait for it without blocking."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._compute, partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        self.runner.stop()
+        self._compute.shutdown(wait=False, cancel_futures=True)
 
 
 def get_state(request: Request) -> ApiState:

@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await run_in_threadpool(_warm, state)
         state.runner.start()
         yield
-        await run_in_threadpool(state.runner.stop)
+        await run_in_threadpool(state.close)
 
     app = FastAPI(
         title="primed",

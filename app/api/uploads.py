@@ -81,7 +81,7 @@ async def form_parts(
                 if key != "files":
                     raise InvalidInputError(f"unexpected file field '{key}': use 'files'", key)
                 content = await value.read(max_file_bytes + 1)
-                name = value.filename or f"file-{len(files)}"
+                name = (value.filename or f"file-{len(files)}")[:255]  # shown back, never a path
                 if len(content) > max_file_bytes:
                     raise TooLargeError(
                         f"{name}: over the per-file limit of {max_file_bytes:,} bytes "

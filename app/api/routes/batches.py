@@ -56,6 +56,8 @@ def _uploads(parts: list[FilePart], allowed: list[str], field: str) -> list[Uplo
 def _titles(state: ApiState, given: list[str]) -> list[str]:
     if not given:
         raise InvalidInputError("no titles: name at least one executive title", "titles")
+    if any(len(title) > 100 for title in given):
+        raise InvalidInputError("a title is over 100 characters", "titles")
     ids = list(dict.fromkeys(state.services.titles.get(title).id for title in given))
     if len(ids) > state.settings.api_max_titles:
         raise InvalidInputError(

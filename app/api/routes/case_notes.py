@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import ApiState, Reader, State, Writer
 from app.api.openapi import READ, WRITE, errors, files_form, json_or_multipart
@@ -22,8 +21,7 @@ NOTE_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 def _ingest(state: ApiState, loaded: LoadResult) -> IngestSummary:
-    with state.gate():
-        summary = ingest_loaded(loaded, state.services.store, state.services.titles)
+    summary = ingest_loaded(loaded, state.services.store, state.services.titles)
     if summary.errors and not summary.notes:
         raise InvalidInputError(
             f"no case note could be ingested ({len(summary.errors)} bad records)",
@@ -59,11 +57,11 @@ async def ingest_notes(request: Request, state: State, _caller: Writer) -> Inges
         loaded = collect(
             [[(note, f"notes.{i}") for i, note in enumerate(body.notes)]], LoadResult()
         )
-    return await run_in_threadpool(_ingest, state, loaded)
+    return await state.compute(_ingest, state, loaded)
 
 
 @router.get("/search", response_model=list[SearchHit], responses={**READ, **errors(409, 503)})
-def search_notes(
+async def search_notes(
     state: State,
     _caller: Reader,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="A feature or outcome.")],
@@ -77,10 +75,8 @@ def search_notes(
     this title and industry (`filter` says which rung found it)."""
     if not q.strip():
         raise InvalidInputError("q is blank: give a feature or outcome to search for", "query.q")
-    with state.gate():
-        found = state.services.retriever.retrieve(
-            q, title, industry, k or state.settings.retrieve_k
-        )
+    retrieve = state.services.retriever.retrieve
+    found = await state.compute(retrieve, q, title, industry, k or state.settings.retrieve_k)
     return [SearchHit.of(evidence) for evidence in found]
 
 

@@ -13,9 +13,8 @@ router = APIRouter(prefix="/v1", tags=["rewrites"])
 
 
 @router.post("/rewrites", response_model=Rewrite, responses={**WRITE, **errors(409, 503)})
-def create_rewrite(body: RewriteIn, state: State, _caller: Writer) -> Rewrite:
+async def create_rewrite(body: RewriteIn, state: State, _caller: Writer) -> Rewrite:
     """Rewrite the copy for the title: every outcome claim cites the case notes behind it,
     and the scorecard says how much jargon is left, whether it is grounded and how well it
     speaks to the title. `engine` and `model` say what wrote it; `warnings` any fallback."""
-    with state.gate():
-        return state.services.pipeline.rewrite(body)
+    return await state.compute(state.services.pipeline.rewrite, body)

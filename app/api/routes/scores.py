@@ -14,7 +14,7 @@ router = APIRouter(prefix="/v1", tags=["scores"])
 
 
 @router.post("/scores", response_model=ScoreCard, responses={**READ, **errors(400, 413)})
-def create_score(body: ScoreIn, state: State, _caller: Reader) -> ScoreCard:
+async def create_score(body: ScoreIn, state: State, _caller: Reader) -> ScoreCard:
     """Each measure with its value, threshold, verdict, reason and the offending spans
     (character offsets into `rewrite`), so a UI can highlight them."""
     limit = state.settings.max_copy_chars
@@ -26,5 +26,4 @@ def create_score(body: ScoreIn, state: State, _caller: Reader) -> ScoreCard:
             )
     if body.title is not None:
         state.services.titles.get(body.title)
-    with state.gate():
-        return state.services.scorer.score(body)
+    return await state.compute(state.services.scorer.score, body)
