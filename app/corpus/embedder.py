@@ -58,6 +58,9 @@ def verify_sha256(path: Path, expected: str) -> None:
         )
 
 
+LARGE_RUN_TOKENS = 2048  # tokens in one run (texts x padded length) worth releasing after
+
+
 class MiniLMModel:
     """The ONNX session and tokenizer; load once per process (sessions cannot be pickled)."""
 
@@ -79,6 +82,12 @@ class MiniLMModel:
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
         self._lock = threading.Lock()
+        # A long-lived server sets this: onnxruntime's arena keeps the memory of the largest
+        # batch it ever ran (~0.9 GB for 32 chunks of 256 tokens); shrinking it after large
+        # runs costs ~15% on those runs and keeps the process near its idle size.
+        self.release_after_large_runs = False
+        self._shrink = ort.RunOptions()
+        self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Unit-length 384-d vectors, in input order. Sorting by length keeps padding small."""
@@ -96,8 +105,9 @@ class MiniLMModel:
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        large = self.release_after_large_runs and ids.size > LARGE_RUN_TOKENS
         with self._lock:
-            hidden = self.session.run(None, feeds)[0]
+            hidden = self.session.run(None, feeds, self._shrink if large else None)[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)

@@ -47,6 +47,18 @@ def test_batching_and_padding_do_not_change_vectors() -> None:
     assert np.allclose(together, alone, atol=1e-4)
 
 
+def test_releasing_arena_memory_after_large_runs_keeps_vectors_identical() -> None:
+    model = load_minilm()
+    texts = ["The finance team closed the books in four days after consolidation. " * 12] * 16
+    kept = model.embed(texts)
+    model.release_after_large_runs = True
+    try:
+        released = model.embed(texts)
+    finally:
+        model.release_after_large_runs = False
+    np.testing.assert_allclose(kept, released, atol=1e-6)
+
+
 def test_text_past_256_tokens_is_truncated_not_rejected() -> None:
     long_text = "invoice " * 1000
     vector = load_minilm().embed([long_text])
