@@ -76,7 +76,29 @@ class ScoreIn(ScoreInput):
 class NotesIn(BaseModel):
     """Case notes as JSON (the same fields as a JSONL line)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "notes": [
+                        {
+                            "id": "PS-014",
+                            "customer": "Northwind Freight",
+                            "customer_description": "a logistics company with 14 entities",
+                            "industry": "logistics",
+                            "offering": "LedgerFlow",
+                            "titles": ["CFO"],
+                            "date": "2025-03-01",
+                            "consultant": "Ana Ortiz",
+                            "body": "Month-end close went from 9 days to 4 after consolidation "
+                            "of all 14 entities was automated.",
+                        }
+                    ]
+                }
+            ]
+        },
+    )
 
     notes: list[CaseNote] = Field(min_length=1, max_length=1000)
 
