@@ -8,7 +8,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -87,7 +87,7 @@ async def create_batch(request: Request, state: State, caller: Writer) -> BatchJ
         engine_field = (fields.get("engine") or ["auto"])[-1]
         if engine_field not in ("auto", "grounded", "llm", "naive"):
             raise InvalidInputError(f"unknown engine '{engine_field[:40]}'", "engine")
-        engine = engine_field  # type: ignore[assignment]
+        engine = cast(EngineName, engine_field)
     else:
         body = await json_body(request, BatchIn)
         parts = [FilePart(d.name, d.content.encode("utf-8")) for d in body.documents]
