@@ -16,7 +16,7 @@ Responses = dict[int | str, dict[str, Any]]
 
 def errors(*statuses: int) -> Responses:
     described = {
-        400: "The body cannot be parsed (not JSON, not UTF-8, broken multipart).",
+        400: "The body cannot be parsed (not JSON, or not UTF-8).",
         401: "No API key was sent.",
         403: "The key is not valid, or is read-only on a write route.",
         404: "No such resource (or it belongs to another key's label).",
