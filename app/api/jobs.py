@@ -193,9 +193,12 @@ class JobStore:
             latest[(line.input, line.title)] = line
         return latest
 
-    def view(self, record: JobRecord) -> BatchJob:
+    def view(
+        self, record: JobRecord, lines: dict[tuple[str, str], ManifestLine] | None = None
+    ) -> BatchJob:
+        """The job as the API shows it; `lines` when the caller has just read the manifest."""
         documents = len(self.documents(record.id))
-        lines = self.lines(record.id)
+        lines = self.lines(record.id) if lines is None else lines
         units = documents * len(record.titles)
         return BatchJob(
             id=record.id,

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -54,8 +55,6 @@ async def json_body(request: Request, model: type[Model]) -> Model:
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        from fastapi.exceptions import RequestValidationError
-
         errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         if any(e["type"] == "json_invalid" for e in errors):
             errors = [{"loc": ("body",), "msg": "the body is not valid JSON", "type": "json"}]

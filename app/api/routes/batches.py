@@ -157,13 +157,15 @@ class Unit:
         )
 
 
-def _units(state: ApiState, job_id: str, titles: list[str]) -> list[Unit]:
+def _units(
+    state: ApiState, job_id: str, titles: list[str], lines: dict[tuple[str, str], ManifestLine]
+) -> list[Unit]:
     """Finished units by document, then title (as the job lists them)."""
     documents = state.jobs.documents(job_id)
     order = {title: n for n, title in enumerate(titles)}
     units = [
         Unit(*documents.get(stored, (-1, stored)), title, line)
-        for (stored, title), line in state.jobs.lines(job_id).items()
+        for (stored, title), line in lines.items()
     ]
     return sorted(units, key=lambda unit: (unit.index, order.get(unit.title, len(order))))
 
@@ -190,7 +192,8 @@ def batch_results(
 ) -> Response | BatchResults:
     """Finished units so far (all of them once the job is done), by document then title."""
     record = state.jobs.get(job_id, caller.label)
-    units = _units(state, job_id, record.titles)
+    lines = state.jobs.lines(job_id)  # read the manifest once for the units and the status
+    units = _units(state, job_id, record.titles, lines)
     out_dir = state.jobs.folder(job_id) / "out"
     if format == "zip":
         archive = _zip(out_dir, units)
@@ -201,7 +204,7 @@ def batch_results(
             background=BackgroundTask(archive.unlink, missing_ok=True),
         )
     return BatchResults(
-        job=state.jobs.view(record),
+        job=state.jobs.view(record, lines),
         total=len(units),
         offset=offset,
         results=[unit.result(out_dir, True) for unit in units[offset : offset + limit]],
