@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain import CaseNote, Evidence, Rewrite
 from app.pipeline import RewriteRequest
+from app.redaction import redact_evidence
 from app.scoring.scorecard import EvidenceText, ScoreInput
 
 EngineName = Literal["auto", "grounded", "llm", "naive"]
@@ -109,7 +110,9 @@ class NoteDeleted(BaseModel):
 
 
 class SearchHit(BaseModel):
-    """A case-note chunk as evidence. Non-publishable customers appear only as described."""
+    """A case-note chunk as evidence. A customer that is not publishable appears only by its
+    description, in `customer` and in every text field (its name is replaced in `text` and
+    `outcome`)."""
 
     chunk_id: str
     note_id: str
@@ -125,7 +128,8 @@ class SearchHit(BaseModel):
 
     @classmethod
     def of(cls, evidence: Evidence) -> SearchHit:
-        return cls.model_validate(evidence.model_dump(exclude={"customer_name"}))
+        """The hit as a client may see it: confidential names replaced in every text field."""
+        return cls.model_validate(redact_evidence(evidence).model_dump(exclude={"customer_name"}))
 
 
 class BatchDocumentIn(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from rich.table import Table
 from app.cli.context import Context, FormatOption, OutputFormat, console, err_console
 from app.domain import Evidence
 from app.errors import InvalidInputError
+from app.redaction import redact_evidence
 
 notes_app = typer.Typer(help="Manage ingested case notes.", no_args_is_help=True)
 
@@ -88,19 +90,30 @@ def search(
         typer.Option("-k", min=1, max=50, help="Evidence chunks per query [PRIMED_RETRIEVE_K]."),
     ] = None,
     fmt: FormatOption = OutputFormat.text,
+    show_customer_names: Annotated[
+        bool,
+        typer.Option(
+            "--show-customer-names",
+            help="INTERNAL USE ONLY: show the real names of non-publishable customers (by "
+            "default they are replaced by their description). Never paste this output into "
+            "external copy.",
+        ),
+    ] = False,
 ) -> None:
-    """Find case-note evidence for a feature (or every feature of a datasheet) for one title."""
+    """Find case-note evidence for a feature (or every feature of a datasheet) for one title.
+    Customers that are not publishable appear only by their description."""
     ctx = Context()
     k = k or ctx.settings.retrieve_k
     if (text is None) == (file is None):
         raise InvalidInputError("give either search TEXT or --file DATASHEET, not both or neither")
+    shown = _internal_view if show_customer_names else redact_evidence
     if file is not None:
-        search_features(ctx, file, title, industry, k, fmt)
+        search_features(ctx, file, title, industry, k, fmt, shown)
         return
     assert text is not None
-    results = ctx.retriever.retrieve(text, title, industry, k)
+    results = [shown(e) for e in ctx.retriever.retrieve(text, title, industry, k)]
     if fmt is OutputFormat.json:
-        console.print_json(json.dumps([e.model_dump(mode="json") for e in results]))
+        console.print_json(json.dumps([_as_json(e) for e in results]))
     elif fmt is OutputFormat.md:
         console.print(render_markdown(results), markup=False, highlight=False)
     else:
@@ -109,8 +122,25 @@ def search(
         err_console.print("no evidence found above the relevance floor")
 
 
+def _internal_view(evidence: Evidence) -> Evidence:
+    """--show-customer-names: the text as written and the real name in place of the
+    description (`customer_name` stays in JSON so it is plain that this is internal)."""
+    return evidence.model_copy(update={"customer": evidence.customer_name or evidence.customer})
+
+
+def _as_json(evidence: Evidence) -> dict[str, object]:
+    exclude = None if evidence.customer_name else {"customer_name"}
+    return evidence.model_dump(mode="json", exclude=exclude)
+
+
 def search_features(
-    ctx: Context, file: Path, title: str, industry: str | None, k: int, fmt: OutputFormat
+    ctx: Context,
+    file: Path,
+    title: str,
+    industry: str | None,
+    k: int,
+    fmt: OutputFormat,
+    shown: Callable[[Evidence], Evidence],
 ) -> None:
     from app.documents import read_document
     from app.features import extract_features
@@ -118,11 +148,13 @@ def search_features(
     features = extract_features(read_document(file, ctx.settings.max_copy_chars))
     if not features:
         raise InvalidInputError(f"{file}: found no feature statements to search for")
-    found = [(f, ctx.retriever.retrieve(f.statement, title, industry, k)) for f in features]
+    found = [
+        (f, [shown(e) for e in ctx.retriever.retrieve(f.statement, title, industry, k)])
+        for f in features
+    ]
     if fmt is OutputFormat.json:
         payload = [
-            {"feature": f.model_dump(), "evidence": [e.model_dump(mode="json") for e in ev]}
-            for f, ev in found
+            {"feature": f.model_dump(), "evidence": [_as_json(e) for e in ev]} for f, ev in found
         ]
         console.print_json(json.dumps(payload))
         return

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import RO, RW, auth
 from tests.conftest import CASE_NOTES
+from tests.leaks import leaked
 
 NOTE = {
     "id": "API-001",
@@ -102,3 +103,18 @@ def test_search_on_an_empty_store_says_to_ingest_first(empty_client: TestClient)
         "/v1/case-notes/search", headers=auth(RO), params={"q": "close", "title": "CFO"}
     )
     assert response.status_code == 409 and "ingest" in response.json()["error"]["message"]
+
+
+def test_search_never_names_a_confidential_customer_in_any_field(
+    sample_client: TestClient,
+) -> None:
+    response = sample_client.get(
+        "/v1/case-notes/search",
+        headers=auth(RO),
+        params={"q": "month-end close consolidation", "title": "CFO", "k": 10},
+    )
+    assert response.status_code == 200, response.text
+    hits = response.json()
+    assert len(hits) == 10 and any(not hit["publishable"] for hit in hits)
+    assert all("customer_name" not in hit for hit in hits)
+    assert leaked(response.text) == []

@@ -9,6 +9,7 @@ import pytest
 
 from tests.cli_helpers import primed
 from tests.conftest import CASE_NOTES, SAMPLES, copy_samples
+from tests.leaks import leaked
 
 
 def test_ingest_then_reingest_reports_what_changed(
@@ -101,3 +102,26 @@ def test_titles_lists_every_profile(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = primed(capsys, "search", "x", "--title", "CFO", "-k", "0")
     assert code == 2 and "Traceback" not in err
+
+
+def test_search_never_names_a_confidential_customer_unless_asked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    primed(capsys, "ingest", str(CASE_NOTES))
+    query = ("search", "month-end close consolidation", "--title", "CFO", "-k", "6")
+    sheet = str(SAMPLES / "datasheets" / "ledgerflow-platform.md")
+    for args in (
+        (*query, "--format", "json"),
+        (*query, "--format", "md"),
+        (*query, "--format", "text"),
+        ("search", "--file", sheet, "--title", "CFO", "--format", "json"),
+        ("search", "--file", sheet, "--title", "CFO", "--format", "text"),
+    ):
+        code, out, _ = primed(capsys, *args)
+        assert code == 0 and out.strip(), args
+        assert leaked(out) == [], args
+        assert "customer_name" not in out, args
+    hits = json.loads(primed(capsys, *query, "--format", "json")[1])
+    assert any(not hit["publishable"] for hit in hits)
+    code, out, _ = primed(capsys, *query, "--format", "json", "--show-customer-names")
+    assert code == 0 and leaked(out)  # internal use only: the real names, when asked

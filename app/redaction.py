@@ -1,0 +1,67 @@
+"""Confidential customer names out of evidence shown outside: the one redaction rule.
+
+A customer whose note is not `publishable` is named in search output (CLI and API) only by its
+description: its full name and its distinctive short name, possessive too, are replaced in
+every text field, the same way the guard recognises them (`confidential_patterns`).
+"""
+
+from __future__ import annotations
+
+from app.domain import Evidence
+from app.scoring.grounding import confidential_patterns
+
+_APOSTROPHES = ("'s", "’s")
+_SENTENCE_END = ".!?:\n"
+
+
+def redact(text: str, name: str, description: str) -> str:
+    """`text` with every mention of the customer `name` replaced by `description`.
+
+    All patterns are matched against the original text, so a description that happens to
+    contain the short name is never replaced again. A replacement that starts a sentence starts
+    with a capital letter."""
+    spans: list[tuple[int, int, str]] = []
+    for pattern in confidential_patterns(name):
+        for match in pattern.finditer(text):
+            if not any(start < match.end() and match.start() < end for start, end, _ in spans):
+                spans.append((match.start(), match.end(), match.group(0)))
+    if not spans:
+        return text
+    parts: list[str] = []
+    last = 0
+    for start, end, found in sorted(spans):
+        possessive = next((a for a in _APOSTROPHES if found.endswith(a)), "")
+        replacement = description + possessive
+        if _starts_sentence(text, start):
+            replacement = replacement[:1].upper() + replacement[1:]
+        parts += [text[last:start], replacement]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _starts_sentence(text: str, index: int) -> bool:
+    before = text[:index].rstrip(" \t\"'“(*_#>-")
+    return not before or before[-1] in _SENTENCE_END
+
+
+def redact_evidence(evidence: Evidence) -> Evidence:
+    """The evidence as anyone outside may see it: a non-publishable customer only described in
+    every text field, and no `customer_name`."""
+    if evidence.publishable or not evidence.customer_name:
+        return evidence.model_copy(update={"customer_name": ""})
+    name, description = evidence.customer_name, evidence.customer
+
+    def clean(value: str) -> str:
+        return redact(value, name, description)
+
+    return evidence.model_copy(
+        update={
+            "text": clean(evidence.text),
+            "outcome": clean(evidence.outcome) if evidence.outcome else evidence.outcome,
+            "offering": clean(evidence.offering),
+            "industry": clean(evidence.industry),
+            "titles": [clean(title) for title in evidence.titles],
+            "customer_name": "",
+        }
+    )
