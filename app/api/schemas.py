@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain import CaseNote, Evidence, Rewrite
 from app.pipeline import RewriteRequest
 from app.redaction import redact_evidence
 from app.scoring.scorecard import EvidenceText, ScoreInput
 
+
+def _text_only(value: str) -> str:
+    """pydantic checks that a string is valid Unicode only when it has a length limit, so a
+    lone surrogate (the legal JSON escape "\\ud800") would reach the tokenizer and fail there."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"not valid text: a lone surrogate (U+{ord(value[exc.start]):04X}) at character "
+            f"{exc.start}"
+        ) from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text_only)]
 EngineName = Literal["auto", "grounded", "llm", "naive"]
 JobStatus = Literal["queued", "running", "done", "cancelled", "failed"]
 TitleName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -47,6 +62,7 @@ class RewriteIn(RewriteRequest):
         json_schema_extra={"examples": [{"copy": COPY_EXAMPLE, "title": "CFO"}]},
     )
 
+    copy_text: Text = Field(alias="copy", description="Feature-heavy product copy (text/markdown).")
     title: TitleName = Field(description="Executive title or alias: CFO, 'VP of Sales', ...")
     engine: EngineName = "auto"
 
@@ -71,7 +87,7 @@ class ScoreIn(ScoreInput):
 
     title: TitleName | None = None
     evidence: list[EvidenceText] = Field(default_factory=list, max_length=200)
-    must_remove: list[str] = Field(default_factory=list, max_length=200)
+    must_remove: list[Text] = Field(default_factory=list, max_length=200)
 
 
 class NotesIn(BaseModel):

@@ -123,3 +123,15 @@ def test_store_down_makes_readyz_503_and_rewrites_503(tmp_path: Path) -> None:
     )
     assert rewrite.status_code == 503
     assert_envelope(rewrite.json(), "store_unavailable")
+
+
+def test_a_lone_surrogate_in_copy_is_422_naming_copy(sample_client: TestClient) -> None:
+    # Valid JSON ("\ud800" is a legal escape) that decodes to a string which is not text.
+    body = '{"copy": "LedgerFlow \\ud800 offers multi-entity consolidation.", "title": "CFO"}'
+    response = sample_client.post(
+        "/v1/rewrites", headers={**auth(RW), "Content-Type": "application/json"}, content=body
+    )
+    assert response.status_code == 422, response.text
+    error = assert_envelope(response.json(), "validation_error")
+    assert [d["field"] for d in error["details"]] == ["copy"]  # type: ignore[index]
+    assert "surrogate" in str(error["details"])
