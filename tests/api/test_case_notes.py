@@ -118,3 +118,20 @@ def test_search_never_names_a_confidential_customer_in_any_field(
     assert len(hits) == 10 and any(not hit["publishable"] for hit in hits)
     assert all("customer_name" not in hit for hit in hits)
     assert leaked(response.text) == []
+
+
+def test_json_notes_are_all_or_nothing(empty_client: TestClient) -> None:
+    unknown_title = {**NOTE, "id": "API-002", "titles": ["CFO", "Chief Vibes"]}
+    same_id = {**NOTE, "body": NOTE["body"] + " Twice."}
+    for notes, field in (
+        ([NOTE, unknown_title], "notes.1.titles.1"),
+        ([NOTE, same_id], "notes.1.id"),
+    ):
+        response = empty_client.post("/v1/case-notes", headers=auth(RW), json={"notes": notes})
+        assert response.status_code == 422, response.text
+        details = response.json()["error"]["details"]
+        assert [d["field"] for d in details] == [field]
+    search = empty_client.get(
+        "/v1/case-notes/search", headers=auth(RO), params={"q": "month-end close", "title": "CFO"}
+    )
+    assert search.status_code == 409  # nothing was ingested

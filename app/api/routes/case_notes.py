@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 
 from app.api.deps import ApiState, Reader, State, Writer
 from app.api.openapi import READ, WRITE, errors, files_form, json_or_multipart
@@ -12,7 +13,7 @@ from app.api.schemas import NoteDeleted, NotesIn, SearchHit
 from app.api.uploads import form_parts, is_multipart, json_body
 from app.corpus.ingest import IngestSummary, ingest_loaded
 from app.corpus.loaders import LoadResult, collect, load_uploads
-from app.errors import InvalidInputError
+from app.errors import InvalidInputError, UnknownTitleError
 
 router = APIRouter(prefix="/v1/case-notes", tags=["case notes"])
 
@@ -30,6 +31,31 @@ def _ingest(state: ApiState, loaded: LoadResult) -> IngestSummary:
     return summary
 
 
+def _check_json_notes(state: ApiState, body: NotesIn) -> None:
+    """JSON notes are all or nothing: an unknown title or an id given twice fails the whole
+    request (422 naming `notes.N.field`) before anything is written."""
+    problems: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
+    for index, note in enumerate(body.notes):
+        if note.id in seen:
+            problems.append(
+                {
+                    "loc": ("body", "notes", index, "id"),
+                    "msg": f"duplicate id '{note.id}' (also notes.{seen[note.id]})",
+                    "type": "duplicate_id",
+                }
+            )
+        seen.setdefault(note.id, index)
+        for position, title in enumerate(note.titles):
+            try:
+                state.services.titles.get(title)
+            except UnknownTitleError as exc:
+                loc = ("body", "notes", index, "titles", position)
+                problems.append({"loc": loc, "msg": str(exc), "type": "unknown_title"})
+    if problems:
+        raise RequestValidationError(problems)
+
+
 def _split(error: str) -> tuple[str, str]:
     """'notes.json:line 3: industry: ...' -> ('notes.json:line 3', 'industry: ...')."""
     where, _, what = error.partition(": ")
@@ -44,7 +70,9 @@ def _split(error: str) -> tuple[str, str]:
 )
 async def ingest_notes(request: Request, state: State, _caller: Writer) -> IngestSummary:
     """Ingest case notes: a JSON body `{notes: [...]}`, or multipart `files` (.md with front
-    matter, .jsonl, .csv). Unchanged notes are skipped and changed ones replaced. Bad records
+    matter, .jsonl, .csv). Unchanged notes are skipped and changed ones replaced. JSON is all
+    or nothing: any bad note (a bad field, an unknown title, an id given twice) is a 422 naming
+    `notes.N.field` and nothing is ingested. Files are loaded like `primed ingest`: bad records
     are listed in `errors` while the good ones are ingested; 422 when none was good."""
     settings = state.settings
     if is_multipart(request):
@@ -54,6 +82,7 @@ async def ingest_notes(request: Request, state: State, _caller: Writer) -> Inges
         loaded = load_uploads((f.name, f.content) for f in files)
     else:
         body = await json_body(request, NotesIn)
+        _check_json_notes(state, body)
         loaded = collect(
             [[(note, f"notes.{i}") for i, note in enumerate(body.notes)]], LoadResult()
         )
