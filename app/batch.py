@@ -18,12 +18,16 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from app.documents import SUPPORTED_SUFFIXES, read_document
-from app.errors import InvalidInputError, PrimedError
+from app.errors import EmptyStoreError, InvalidInputError, PrimedError
 from app.pipeline import Pipeline, RewriteRequest
+
+if TYPE_CHECKING:
+    from app.corpus.store import CaseNoteStore
 
 MANIFEST = "manifest.jsonl"
 
@@ -201,6 +205,47 @@ def recovered(item: BatchItem, out_dir: Path) -> bool:
     except (OSError, ValueError):
         return False
     return bool(data.get("sha256") == item.sha256)
+
+
+def check_folders(in_dir: Path, out_dir: Path) -> None:
+    """Refuse an output folder that is a file, or the input folder, or inside it (its outputs
+    would become inputs of the next batch): before any unit runs."""
+    if not in_dir.is_dir():
+        raise InvalidInputError(f"{in_dir}: not a folder")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InvalidInputError(f"--out {out_dir}: not a folder (it is a file); choose a folder")
+    source, target = in_dir.resolve(), out_dir.resolve()
+    if target == source or source in target.parents:
+        raise InvalidInputError(
+            f"--out {out_dir} is inside the input folder {in_dir}: choose a folder outside it"
+        )
+
+
+def check_writable(out_dir: Path) -> None:
+    """Create the output folder and write a probe file in it, so a read-only or full disk is
+    one plain error before any unit runs rather than a failure after the first one."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=out_dir, prefix=".primed-probe-", suffix=".tmp")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InvalidInputError(f"--out {out_dir}: cannot write there ({reason})") from exc
+
+
+def check_ready(pipeline: Pipeline, engine: str, store: CaseNoteStore) -> None:
+    """What would fail every unit alike fails the batch at once: an unknown engine (usage
+    error) or a store without case notes (resource error)."""
+    if engine != "auto":
+        try:
+            pipeline.engines.create(engine)
+        except InvalidInputError:
+            raise
+        except PrimedError:
+            pass  # configured but unavailable: each unit falls back to grounded, with a warning
+    if store.count() == 0:
+        raise EmptyStoreError()
 
 
 @dataclass

@@ -42,13 +42,18 @@ def batch(
 ) -> None:
     """Rewrite every datasheet in a folder for each title: one .md and .json per input x title,
     manifest.jsonl, summary.md and summary.html. Exit 1 when any unit failed."""
-    from app.batch import plan, run_batch, write_atomic
+    from app.batch import check_folders, check_ready, check_writable, plan, run_batch, write_atomic
     from app.batch_report import render_html, render_markdown, summary_rows, totals
 
     ctx = Context()
+    # Everything that would fail every unit is checked before the first one runs: usage
+    # errors (exit 2) first, then the store (exit 3), then whether --out can be written.
     title_ids = list(dict.fromkeys(ctx.titles.get(t).id for t in title))
-    work = plan(in_dir, out, title_ids, resume)
+    check_folders(in_dir, out)
     pipeline = ctx.pipeline
+    work = plan(in_dir, out, title_ids, resume)
+    check_ready(pipeline, engine, ctx.store)
+    check_writable(out)
     columns = (
         TextColumn("batch"),
         BarColumn(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 
 from tests.batch.files import write_docx, write_pdf
 from tests.cli_helpers import primed
-from tests.conftest import CASE_NOTES
+from tests.conftest import CASE_NOTES, copy_samples
 
 COPY = (
     "LedgerFlow offers real-time GL sync via REST API, multi-entity consolidation, automated "
@@ -212,3 +213,91 @@ def test_failures_of_removed_inputs_no_longer_count_after_resume(
     (folder / "bad.md").unlink()
     code, stdout, err = primed(capsys, *args, "--resume")
     assert code == 0 and "0 failed" in stdout and "bad.md" not in err
+
+
+@pytest.fixture
+def few_notes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    copy_samples(tmp_path / "notes", 3)
+    assert primed(capsys, "ingest", str(tmp_path / "notes"))[0] == 0
+
+
+@pytest.fixture
+def one_sheet(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "sheet.md").write_text(COPY)
+    return folder
+
+
+def assert_refused(err: str, out: Path) -> None:
+    assert err.strip().count("\n") == 0 and "unexpected" not in err and "Traceback" not in err
+    assert not (out / "manifest.jsonl").exists()  # refused before any unit ran
+
+
+@pytest.mark.usefixtures("few_notes")
+def test_an_unknown_engine_is_refused_before_any_unit_runs(
+    capsys: pytest.CaptureFixture[str], one_sheet: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    code, _, err = primed(capsys, "batch", str(one_sheet), "-t", "CFO", "-o", str(out), "-E", "x")
+    assert code == 2 and "unknown engine 'x'" in err
+    assert_refused(err, out)
+
+
+def test_an_empty_store_is_refused_before_any_unit_runs(
+    capsys: pytest.CaptureFixture[str], one_sheet: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    code, _, err = primed(capsys, "batch", str(one_sheet), "-t", "CFO", "-o", str(out))
+    assert code == 3 and "primed ingest" in err
+    assert_refused(err, out)
+
+
+@pytest.mark.usefixtures("few_notes")
+def test_an_out_folder_that_cannot_be_written_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], one_sheet: Path, tmp_path: Path
+) -> None:
+    a_file = tmp_path / "taken.txt"
+    a_file.write_text("not a folder")
+    for out, says in ((a_file, "not a folder"), (a_file / "sub", "cannot write")):
+        code, _, err = primed(capsys, "batch", str(one_sheet), "-t", "CFO", "-o", str(out))
+        assert code == 2 and says in err, err
+        assert_refused(err, out)
+
+
+@pytest.mark.usefixtures("few_notes")
+def test_an_out_folder_on_a_read_only_file_system_is_a_usage_error(
+    one_sheet: Path, tmp_path: Path
+) -> None:
+    """A real read-only mount, in a user and mount namespace of its own."""
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"]).returncode:
+        pytest.skip("needs unshare with user namespaces")
+    readonly = tmp_path / "readonly"
+    readonly.mkdir()
+    out = readonly / "out"
+    command = " ".join(
+        [
+            f"mount -t tmpfs -o ro tmpfs {readonly} &&",
+            *primed_args(),
+            f"batch {one_sheet} -t CFO -o {out} -E grounded",
+        ]
+    )
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", command], capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr
+    assert "cannot write" in done.stderr and "read-only file system" in done.stderr.lower()
+    assert_refused(done.stderr, out)
+
+
+def primed_args() -> list[str]:
+    return [sys.executable, "-m", "app.cli.main"]
+
+
+@pytest.mark.usefixtures("few_notes")
+def test_an_out_folder_in_the_input_folder_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], one_sheet: Path
+) -> None:
+    for out in (one_sheet, one_sheet / "rewrites"):
+        code, _, err = primed(capsys, "batch", str(one_sheet), "-t", "CFO", "-o", str(out))
+        assert code == 2 and "inside the input folder" in err, err
+        assert_refused(err, out)
+    assert sorted(p.name for p in one_sheet.iterdir()) == ["sheet.md"]  # nothing written there
