@@ -137,8 +137,8 @@ class Manifest:
 
 
 def render_output(result_json: str, item: BatchItem) -> str:
-    from app.cli.rewrite import render_markdown
     from app.domain import Rewrite
+    from app.render import render_markdown
 
     result = Rewrite.model_validate_json(result_json)
     return (

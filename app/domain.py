@@ -38,6 +38,11 @@ class CaseNote(Strict):
     )
     industry: Slug
     offering: ShortText
+    offering_aliases: list[ShortText] = Field(
+        default_factory=list,
+        max_length=10,
+        description='Other names the offering goes by in copy ("Chronolake DB", "CLDB").',
+    )
     titles: list[ShortText] = Field(min_length=1, description="Executive titles involved.")
     date: dt.date
     consultant: ShortText
@@ -66,6 +71,22 @@ class CaseNote(Strict):
         return self.customer_description or f"a {self.industry.replace('-', ' ')} customer"
 
 
+class Fact(BaseModel):
+    """A measured result a note states, normalised at ingest (see app/corpus/facts.py).
+
+    `text` and `clause` hold "{customer}" where the note names its customer; `source` is the
+    note's own sentence, shown to readers as what a claim rests on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    clause: str
+    source: str
+    kind: Literal["prose", "bullet", "quote"]
+    score: int
+    position: int
+
+
 class Chunk(BaseModel):
     """A retrievable piece of a case note (<= chunk_words words), with the note's fields."""
 
@@ -76,6 +97,7 @@ class Chunk(BaseModel):
     chunk_no: int
     text: str
     outcome: str | None = None
+    facts: list[Fact] = Field(default_factory=list)
     content_hash: str
 
 
@@ -135,31 +157,98 @@ class Evidence(BaseModel):
     industry: str
     offering: str
     titles: list[str]
+    facts: list[Fact] = Field(default_factory=list, description="The note's outcome facts.")
     score: float = Field(description="Cosine similarity of the chunk to the query (1 = same).")
     filter: str = Field(
         description="The filter that found it: title+industry, title, industry, any."
     )
 
 
-class Claim(BaseModel):
-    """An outcome claim in a rewrite, tied to the evidence and the source features behind it."""
+ClaimKind = Literal["goal", "problem", "need"]
 
-    kind: Literal["goal", "problem", "need"]
+
+class Claim(BaseModel):
+    """An outcome claim in a rewrite, tied to the evidence and the source features behind it.
+
+    `supports` holds the exact sentences of the cited notes the claim rests on, so a reader
+    can check it; a claim with no evidence is `supported: false` and carries no number and no
+    customer (copy without case evidence says what the buyer needs, never what others got)."""
+
+    kind: ClaimKind
     text: str = Field(min_length=1, max_length=1000)
     evidence_ids: list[str] = Field(default_factory=list)
     feature_ids: list[str] = Field(default_factory=list)
+    supported: bool = True
+    supports: list[str] = Field(default_factory=list)
+
+
+_MARKER = re.compile(
+    r"\s*\[([A-Za-z0-9][A-Za-z0-9._#-]*(?:\s*[,;]\s*[A-Za-z0-9][A-Za-z0-9._#-]*)*)\]"
+)
+
+
+class Sentence(BaseModel):
+    """One sentence of a draft body: what it says, what kind of claim it is, what it cites."""
+
+    text: str = Field(min_length=1, max_length=600)
+    kind: ClaimKind = "need"
+    evidence_ids: list[str] = Field(default_factory=list, max_length=4)
+    feature_ids: list[str] = Field(default_factory=list, max_length=12)
+
+    @property
+    def plain(self) -> str:
+        """The sentence without citation markers or its final full stop."""
+        return _MARKER.sub("", self.text).strip().rstrip(".").rstrip()
+
+    @property
+    def cited(self) -> list[str]:
+        """Evidence ids from the field and from markers the writer put in the text."""
+        ids = list(self.evidence_ids)
+        for match in _MARKER.finditer(self.text):
+            ids.extend(p.strip() for p in re.split(r"[,;]", match.group(1)) if p.strip())
+        return list(dict.fromkeys(ids))
+
+    @property
+    def rendered(self) -> str:
+        """As shipped: the sentence, its citations in brackets, one final full stop."""
+        plain = self.plain
+        if not plain:
+            return ""
+        end = "" if plain.endswith(("!", "?")) else "."
+        cited = self.cited
+        return f"{plain} [{', '.join(cited)}]{end}" if cited else f"{plain}{end}"
 
 
 class Draft(BaseModel):
-    """What an engine produces: a headline, a body, and the claims the body makes."""
+    """What an engine produces: a headline and the body's sentences, each a typed claim.
+
+    Nothing is written twice: the body is the sentences, the claims are the sentences."""
 
     headline: str = Field(min_length=1, max_length=300)
-    body: str = Field(min_length=1, max_length=5000)
-    claims: list[Claim] = Field(default_factory=list, max_length=20)
+    sentences: list[Sentence] = Field(default_factory=list, max_length=12)
+
+    @property
+    def body(self) -> str:
+        return " ".join(s.rendered for s in self.sentences if s.rendered)
 
     @property
     def text(self) -> str:
-        return f"{self.headline.strip()}\n\n{self.body.strip()}"
+        body = self.body
+        return f"{self.headline.strip()}\n\n{body}" if body else self.headline.strip()
+
+    @property
+    def claims(self) -> list[Claim]:
+        return [
+            Claim(
+                kind=s.kind,
+                text=s.rendered,
+                evidence_ids=s.cited,
+                feature_ids=s.feature_ids,
+                supported=bool(s.cited),
+            )
+            for s in self.sentences
+            if s.rendered
+        ]
 
 
 class CitedEvidence(BaseModel):
@@ -170,6 +259,12 @@ class CitedEvidence(BaseModel):
     offering: str
     industry: str
     snippet: str
+    supports: list[str] = Field(
+        default_factory=list, description="The note's sentences the rewrite's claims rest on."
+    )
+
+
+EvidenceStatus = Literal["cited", "not_cited", "none_for_offering", "offering_unknown"]
 
 
 class Rewrite(BaseModel):
@@ -186,4 +281,10 @@ class Rewrite(BaseModel):
     engine: str
     model: str | None = None
     rounds: int = 0
+    evidence_status: EvidenceStatus = Field(
+        default="cited",
+        description="cited: claims cite this offering's notes; not_cited: notes exist but none "
+        "supported a claim; none_for_offering: no note is about this offering; "
+        "offering_unknown: the copy's offering could not be told, so no note is cited.",
+    )
     warnings: list[str] = Field(default_factory=list)

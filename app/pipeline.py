@@ -1,4 +1,4 @@
-"""The rewrite pipeline: features -> evidence -> draft -> guard -> revise -> drop -> Rewrite."""
+"""The rewrite pipeline: features -> offering -> evidence -> draft -> guard -> revise -> drop."""
 
 from __future__ import annotations
 
@@ -7,20 +7,19 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.citing import describe_customer, fact_sentence, shown_source
 from app.config import Settings
-from app.domain import CitedEvidence, Claim, Draft, Evidence, Rewrite, TitleProfile
+from app.domain import CitedEvidence, Claim, Draft, Evidence, EvidenceStatus, Rewrite
 from app.engines.base import Engine, EngineContext
-from app.engines.grounded import describe_customer
-from app.errors import InvalidInputError, PrimedError
+from app.errors import EmptyStoreError, InvalidInputError, PrimedError
 from app.features import Feature, extract_features
+from app.guard import check_citations, drop_failing, failures, problems, supports_of
+from app.offering import OfferingMatch, resolve_offering
 from app.retrieve import Retriever
-from app.scoring.models import ScoreCard, Span
+from app.scoring.models import ScoreCard
 from app.scoring.scorecard import EvidenceText, ScoreInput, Scorer
-from app.text import split_sentences, word_count
+from app.text import word_count
 
-# What the guard enforces on every draft: no feature jargon kept, no lexicon hits, nothing
-# ungrounded, not generic copy that fits any product; and at least one claim citing evidence.
-GUARD_MEASURES = ("residue", "lexicon", "grounding", "content_kept")
 MAX_FEATURES = 12
 EVIDENCE_PER_FEATURE = 3
 MIN_WORDS = 5
@@ -65,48 +64,6 @@ def check_copy(copy: str, max_chars: int) -> str:
     return text
 
 
-def guard_failures(card: ScoreCard) -> list[str]:
-    return [name for name in GUARD_MEASURES if not card.measures[name].passed]
-
-
-def guard_spans(card: ScoreCard) -> list[Span]:
-    return [span for name in GUARD_MEASURES for span in card.measures[name].spans]
-
-
-def failures(card: ScoreCard, draft: Draft) -> list[str]:
-    """Guard failures of a draft: failing guard measures, and 'claims' when none cites evidence."""
-    failing = guard_failures(card)
-    if not any(claim.evidence_ids for claim in draft.claims):
-        failing.append("claims")
-    return failing
-
-
-def problems(card: ScoreCard, draft: Draft) -> list[Span]:
-    """What a revision must fix, named."""
-    found = guard_spans(card)
-    if "content_kept" in guard_failures(card):
-        found.append(
-            Span(
-                start=0,
-                end=0,
-                text="",
-                kind="generic",
-                message="generic copy that fits any product: say what this one does",
-            )
-        )
-    if not any(claim.evidence_ids for claim in draft.claims):
-        found.append(
-            Span(
-                start=0,
-                end=0,
-                text="",
-                kind="uncited",
-                message="no claim cites evidence: tie each outcome to a note id",
-            )
-        )
-    return found
-
-
 class Pipeline:
     def __init__(
         self,
@@ -140,14 +97,12 @@ class Pipeline:
             warnings.append(f"{engine_name} engine unavailable ({exc}); fell back to grounded")
             engine = self.engines.fallback()
         features = extract_features(copy)[:MAX_FEATURES] or [Feature(id="F1", statement=copy[:500])]
-        product = request.product or self.guess_product(copy)
-        if product is None:
-            warnings.append(
-                "could not tell which offering this copy is about; evidence may come from any "
-                "offering (name it with --product)"
-            )
-        context = EngineContext(copy, profile, product, request.industry, features, [])
-        if engine.uses_evidence:
+        if not self.offerings() and self.retriever.store.count() == 0:
+            raise EmptyStoreError()
+        match = self.resolve_offering(copy, request.product)
+        warnings.extend(offering_warnings(match, self.offerings()))
+        context = EngineContext(copy, profile, match.name, request.industry, features, [])
+        if engine.uses_evidence and match.known:
             self._gather(context, warnings)
         try:
             draft = engine.generate(context)
@@ -156,55 +111,99 @@ class Pipeline:
                 raise
             warnings.append(f"{engine.name} engine failed ({exc}); fell back to grounded")
             engine = self.engines.fallback()
-            if not context.evidence:
+            if match.known and not context.evidence:
                 self._gather(context, warnings)
             draft = engine.generate(context)
-        return self._guarded(context, engine, draft, warnings), context
+        return self._guarded(context, engine, draft, warnings, match), context
 
     def _guarded(
-        self, context: EngineContext, engine: Engine, draft: Draft, warnings: list[str]
+        self,
+        context: EngineContext,
+        engine: Engine,
+        draft: Draft,
+        warnings: list[str],
+        match: OfferingMatch,
     ) -> Rewrite:
+        evidence = context.evidence
+        draft = self._checked(context, draft, warnings)
         card = self.score(context, draft)
         rounds = 0
         guarded = engine.name != "naive"
-        while guarded and failures(card, draft) and rounds < self.max_rounds:
+        while guarded and failures(card, draft, evidence) and rounds < self.max_rounds:
             if engine.name == "grounded":
                 break
             rounds += 1
             try:
-                draft = engine.revise(context, draft, problems(card, draft))
+                draft = engine.revise(context, draft, problems(card, draft, evidence))
             except PrimedError as exc:
                 warnings.append(f"revision {rounds} failed ({exc})")
                 break
+            draft = self._checked(context, draft, warnings)
             card = self.score(context, draft)
-        if guarded and failures(card, draft):
+        if guarded and failures(card, draft, evidence):
             draft, card = self._drop(context, draft, card, warnings)
             fallback = self.engines.fallback()
-            if failures(card, draft) and engine.name != fallback.name:
+            if failures(card, draft, evidence) and engine.name != fallback.name:
                 warnings.append("nothing usable survived the guard; used the grounded engine")
-                engine, draft = fallback, fallback.generate(context)
+                engine = fallback
+                draft = self._checked(context, fallback.generate(context), warnings)
                 card = self.score(context, draft)
-                if failures(card, draft):
+                if failures(card, draft, evidence):
                     draft, card = self._drop(context, draft, card, warnings)
+        return self._result(context, engine, draft, card, rounds, warnings, match)
+
+    def _result(
+        self,
+        context: EngineContext,
+        engine: Engine,
+        draft: Draft,
+        card: ScoreCard,
+        rounds: int,
+        warnings: list[str],
+        match: OfferingMatch,
+    ) -> Rewrite:
+        found = supports_of(draft, context.evidence)
+        claims = [
+            claim.model_copy(
+                update={"supports": [s for sents in found.get(i, {}).values() for s in sents]}
+            )
+            for i, claim in enumerate(draft.claims)
+        ]
+        status = evidence_status(match, claims)
+        if status == "not_cited":
+            warnings.append(
+                f"no case note about {match.name} supported a claim for a {context.title.name}: "
+                "the copy states no customer result"
+            )
         return Rewrite(
             text=draft.text,
             headline=draft.headline,
             body=draft.body,
             title=context.title.name,
             product=context.product,
-            claims=draft.claims,
-            evidence=cited_evidence(context.evidence, draft),
+            claims=claims,
+            evidence=cited_evidence(context.evidence, found),
             scorecard=card,
             engine=engine.name,
             model=engine.model,
             rounds=rounds,
+            evidence_status=status,
             warnings=warnings,
         )
+
+    def _checked(self, context: EngineContext, draft: Draft, warnings: list[str]) -> Draft:
+        checked = check_citations(draft, context.evidence, context.product)
+        if checked.removed:
+            warnings.append(
+                "removed citations of notes that do not support their sentence: "
+                + ", ".join(sorted(set(checked.removed)))
+            )
+        return checked.draft
 
     def _drop(
         self, context: EngineContext, draft: Draft, card: ScoreCard, warnings: list[str]
     ) -> tuple[Draft, ScoreCard]:
-        failing = ", ".join(failures(card, draft))
+        failing = ", ".join(failures(card, draft, context.evidence))
         draft = drop_failing(draft, card, context.title)
         warnings.append(f"dropped sentences that failed the guard ({failing})")
         return draft, self.score(context, draft)
@@ -222,7 +221,8 @@ class Pipeline:
         )
 
     def _gather(self, context: EngineContext, warnings: list[str]) -> None:
-        """Evidence per feature (query = feature + the title's goals), deduplicated by note."""
+        """Evidence per feature (query = feature + the title's goals), only from notes about the
+        copy's own offering, deduplicated by note."""
         goals = "; ".join(g.text for g in context.title.goals[:3])
         by_note: dict[str, Evidence] = {}
         queries = [f"{feature.statement} {goals}" for feature in context.features]
@@ -239,22 +239,46 @@ class Pipeline:
                 context.feature_map.setdefault(item.chunk_id, []).append(feature.id)
         context.evidence = sorted(by_note.values(), key=lambda e: -e.score)
 
-    def guess_product(self, copy: str) -> str | None:
-        """The offering in the store that the copy names most often."""
-        # The opening of a datasheet names its product; a short query keeps this one cheap.
-        result = self.retriever.store.query(copy[:400], None, 50)
-        offerings = {str(m.get("offering", "")) for m in result["metadatas"][0]}
-        lowered = copy.lower()
-        counts = {o: lowered.count(o.lower()) for o in offerings if o}
-        best = max(counts, key=lambda o: counts[o], default=None)
-        return best if best and counts[best] > 0 else None
+    def offerings(self) -> dict[str, tuple[str, ...]]:
+        return {name: o.aliases for name, o in self.retriever.store.offerings().items()}
+
+    def resolve_offering(self, copy: str, product: str | None) -> OfferingMatch:
+        """The copy's own offering among those the store holds notes about."""
+        return resolve_offering(copy, self.offerings(), product)
+
+
+def offering_warnings(match: OfferingMatch, offerings: dict[str, tuple[str, ...]]) -> list[str]:
+    known = ", ".join(sorted(offerings)) or "none yet"
+    if match.how == "unknown_override":
+        return [
+            f"no case note in the store is about '{match.name}' (offerings with notes: {known}); "
+            "the copy cites no customer result"
+        ]
+    if match.how == "not_in_store":
+        return [f"no case note is about {match.name} yet: the copy cites no customer result"]
+    if match.how == "unknown":
+        return [
+            "could not tell which offering this copy is about, so no case note is cited "
+            f"(name it with --product; offerings with notes: {known})"
+        ]
+    return []
+
+
+def evidence_status(match: OfferingMatch, claims: list[Claim]) -> EvidenceStatus:
+    if match.how == "unknown":
+        return "offering_unknown"
+    if not match.known:
+        return "none_for_offering"
+    return "cited" if any(c.evidence_ids for c in claims) else "not_cited"
 
 
 def evidence_texts(evidence: list[Evidence]) -> list[EvidenceText]:
-    """Grounding text per note: its chunk plus how the customer may be described."""
+    """Grounding text per note: its passage, its facts (rendered and as the note says them),
+    and how the customer may be described."""
     merged: dict[str, EvidenceText] = {}
     for item in evidence:
-        text = f"{item.text} ({item.customer})"
+        facts = " ".join(f"{fact_sentence(f, item)} {shown_source(f, item)}" for f in item.facts)
+        text = f"{item.text} {facts} ({item.customer})"
         if item.note_id in merged:
             text = merged[item.note_id].text + " " + text
         merged[item.note_id] = EvidenceText(
@@ -262,54 +286,34 @@ def evidence_texts(evidence: list[Evidence]) -> list[EvidenceText]:
             text=text,
             customer_name=item.customer_name,
             publishable=item.publishable,
+            offering=item.offering,
+            customer=item.customer,
         )
     return list(merged.values())
 
 
-def cited_evidence(evidence: list[Evidence], draft: Draft) -> list[CitedEvidence]:
-    cited = {i for claim in draft.claims for i in claim.evidence_ids}
-    return [
-        CitedEvidence(
-            note_id=e.note_id,
-            customer=e.customer,
-            offering=e.offering,
-            industry=e.industry,
-            snippet=(describe_customer(e.outcome or e.text, e) or e.customer)[:300],
+def cited_evidence(
+    evidence: list[Evidence], found: dict[int, dict[str, list[str]]]
+) -> list[CitedEvidence]:
+    """The notes the rewrite cites, each with the sentences its claims rest on."""
+    supports: dict[str, list[str]] = {}
+    for per_note in found.values():
+        for note_id, sentences in per_note.items():
+            bucket = supports.setdefault(note_id, [])
+            bucket.extend(s for s in sentences if s not in bucket)
+    shown: list[CitedEvidence] = []
+    for item in evidence:
+        if item.note_id not in supports or any(c.note_id == item.note_id for c in shown):
+            continue
+        snippet = describe_customer(item.outcome or item.text, item) or item.customer
+        shown.append(
+            CitedEvidence(
+                note_id=item.note_id,
+                customer=item.customer,
+                offering=item.offering,
+                industry=item.industry,
+                snippet=snippet[:300],
+                supports=supports[item.note_id],
+            )
         )
-        for e in evidence
-        if e.note_id in cited
-    ]
-
-
-def drop_failing(draft: Draft, card: ScoreCard, profile: TitleProfile) -> Draft:
-    """Remove every body sentence and claim that holds an offending span; a failing headline
-    becomes the title's first goal."""
-    spans = guard_spans(card)
-    text = draft.text
-    body_offset = text.index(draft.body.strip()) if draft.body.strip() in text else len(text)
-    headline_bad = any(s.end > s.start and s.start < body_offset for s in spans)
-    bad_texts = {s.text for s in spans if s.kind == "ungrounded-claim"}
-    kept_sentences = []
-    cursor = body_offset
-    for sentence in split_sentences(draft.body):
-        start = text.find(sentence[:30], cursor)
-        start = cursor if start < 0 else start
-        end = start + len(sentence)
-        cursor = end
-        if not any(s.start < end and start < s.end for s in spans if s.end > s.start):
-            kept_sentences.append(sentence)
-    body = " ".join(kept_sentences)
-    claims: list[Claim] = [
-        c
-        for c in draft.claims
-        if c.text[:80] not in bad_texts
-        and c.evidence_ids
-        and any(_overlaps(c.text, sentence) for sentence in kept_sentences)
-    ]
-    headline = profile.goals[0].text if headline_bad else draft.headline
-    return Draft(headline=headline, body=body or "-", claims=claims)
-
-
-def _overlaps(claim: str, sentence: str) -> bool:
-    a, b = set(claim.lower().split()), set(sentence.lower().split())
-    return bool(a) and len(a & b) / len(a) >= 0.6
+    return shown

@@ -28,7 +28,7 @@ VARIABLES = {
     "naive": {"title", "copy"},
 }
 REQUIRED = {
-    "user": {"copy", "evidence", "title", "goals"},
+    "user": {"features", "evidence", "title", "goals"},
     "revise": {"problems", "draft"},
     "naive": {"copy", "title"},
 }

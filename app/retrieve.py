@@ -8,6 +8,7 @@ from different notes.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from app.corpus.store import CaseNoteStore
-from app.domain import Evidence, TitleProfile
+from app.domain import Evidence, Fact, TitleProfile
 from app.errors import EmptyStoreError, InvalidInputError
 from app.titles import TitleRegistry
 
@@ -249,9 +250,21 @@ class Candidate:
             industry=meta["industry"],
             offering=meta["offering"],
             titles=[t for t in str(meta.get("titles", "")).split(",") if t],
+            facts=_facts(meta),
             score=round(self.similarity, 4),
             filter=self.label,
         )
+
+
+def _facts(meta: dict[str, Any]) -> list[Fact]:
+    """The note's outcome facts from chunk metadata (absent in stores ingested before them)."""
+    raw = meta.get("facts")
+    if not raw:
+        return []
+    try:
+        return [Fact.model_validate(item) for item in json.loads(str(raw))]
+    except (ValueError, TypeError):
+        return []
 
 
 class CaseNoteRetriever(BaseRetriever):

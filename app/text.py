@@ -48,6 +48,11 @@ def _split_sentences(text: str) -> tuple[str, ...]:
     return tuple(sentences)
 
 
+def split_prose(text: str) -> list[str]:
+    """Sentences of one paragraph of prose (line breaks count as spaces)."""
+    return _split_prose(text)
+
+
 def _split_prose(text: str) -> list[str]:
     text = " ".join(text.split())
     if not text:
@@ -68,3 +73,31 @@ def split_words(text: str, limit: int) -> list[str]:
     """Cut text into pieces of at most `limit` words (for sentences too long to keep whole)."""
     words = text.split()
     return [" ".join(words[i : i + limit]) for i in range(0, len(words), limit)] or [""]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each sentence of `text` (as split_sentences gives it) with its start and end offsets."""
+    found: list[tuple[int, int, str]] = []
+    cursor = 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence[:30], cursor)
+        start = cursor if start < 0 else start
+        end = min(len(text), start + len(sentence))
+        cursor = end
+        found.append((start, end, sentence))
+    return found
+
+
+def balanced_quotes(text: str) -> bool:
+    """Straight double quotes pair up, and curly ones open before they close."""
+    if text.count('"') % 2:
+        return False
+    depth = 0
+    for char in text:
+        if char == "“":
+            depth += 1
+        elif char == "”":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0

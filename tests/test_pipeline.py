@@ -8,10 +8,11 @@ import pytest
 
 from app.config import PROJECT_ROOT, Settings
 from app.corpus.store import CaseNoteStore
-from app.domain import Draft
+from app.domain import Draft, Sentence
 from app.engines.registry import build_engines
 from app.errors import EmptyStoreError, InvalidInputError, UnknownTitleError
-from app.pipeline import Pipeline, RewriteRequest, drop_failing
+from app.guard import drop_failing
+from app.pipeline import Pipeline, RewriteRequest
 from app.retrieve import Retriever
 from app.scoring.factory import build_scorer
 from app.scoring.scorecard import Scorer
@@ -68,7 +69,9 @@ def test_grounded_rewrites_of_sample_datasheets_pass_the_guard(
     result = pipeline.rewrite(request(copy, title))
     for name in ("residue", "lexicon", "grounding"):
         assert result.scorecard.measures[name].passed, result.scorecard.measures[name].reason
-    assert result.claims and all(c.evidence_ids for c in result.claims)
+    cited = [c for c in result.claims if c.evidence_ids]
+    assert cited and result.evidence_status == "cited"
+    assert all(c.supports for c in cited), "every cited claim shows what it rests on"
     assert result.scorecard.measures["lead_goal"].passed
     offerings = {e.offering for e in result.evidence}
     assert offerings == {result.product}
@@ -123,10 +126,25 @@ def test_llm_engine_without_configuration_falls_back_with_a_warning(pipeline: Pi
     assert any("no LLM configured" in w for w in result.warnings)
 
 
-def test_unknown_offering_warns_that_evidence_may_come_from_anywhere(pipeline: Pipeline) -> None:
+def test_copy_about_an_offering_without_notes_cites_nothing(pipeline: Pipeline) -> None:
     result = pipeline.rewrite(request("Acme Widget offers SAML SSO and 256-bit AES at rest."))
-    assert result.product is None
+    assert result.product == "Acme Widget" and result.evidence_status == "none_for_offering"
+    assert not result.evidence and not any(c.evidence_ids for c in result.claims)
+    assert any("no case note is about Acme Widget" in w for w in result.warnings)
+
+
+def test_copy_that_never_names_its_offering_cites_nothing(pipeline: Pipeline) -> None:
+    copy = "Our platform keeps an immutable copy of every backup, so you can restore in minutes."
+    result = pipeline.rewrite(request(copy, "CIO"))
+    assert result.product is None and result.evidence_status == "offering_unknown"
+    assert not result.evidence
     assert any("could not tell which offering" in w for w in result.warnings)
+
+
+def test_unknown_product_override_warns_with_the_known_offerings(pipeline: Pipeline) -> None:
+    result = pipeline.rewrite(request(DESIGN_COPY, product="NoSuchProduct"))
+    assert result.evidence_status == "none_for_offering" and not result.evidence
+    assert any("NoSuchProduct" in w and "LedgerFlow" in w for w in result.warnings)
 
 
 def test_drop_failing_removes_sentences_with_ungrounded_numbers(pipeline: Pipeline) -> None:
@@ -139,12 +157,17 @@ def test_drop_failing_removes_sentences_with_ungrounded_numbers(pipeline: Pipeli
     )
     draft = Draft(
         headline="Close the books in days, not weeks.",
-        body="Finance teams close faster. Teams cut costs 40% overnight. Use our REST API.",
+        sentences=[
+            Sentence(text="Finance teams close faster.", kind="goal"),
+            Sentence(text="Teams cut costs 40% overnight.", kind="goal", evidence_ids=["PS-014"]),
+            Sentence(text="Use our REST API.", kind="need"),
+        ],
     )
     card = pipeline.score(context, draft)
     assert not card.measures["grounding"].passed
     kept = drop_failing(draft, card, profile)
     assert kept.body == "Finance teams close faster."
+    assert [c.text for c in kept.claims] == ["Finance teams close faster."]
     assert pipeline.score(context, kept).measures["grounding"].passed
 
 
@@ -164,7 +187,8 @@ def test_no_confidential_name_reaches_text_claims_or_evidence(pipeline: Pipeline
                 [
                     result.text,
                     *(c.text for c in result.claims),
-                    *(e.snippet + e.customer for e in result.evidence),
+                    *(e.snippet + e.customer + " ".join(e.supports) for e in result.evidence),
+                    *(" ".join(c.supports) for c in result.claims),
                 ]
             )
             leaks = [m.group(0) for p in patterns for m in p.finditer(shown)]

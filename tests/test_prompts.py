@@ -15,7 +15,7 @@ SHIPPED = PROJECT_ROOT / "prompts" / "rewrite.yaml"
 
 def test_shipped_prompts_load_and_keep_injected_text_as_data() -> None:
     prompts = load_prompts(SHIPPED)
-    assert "{copy}" in prompts.user and "{evidence}" in prompts.user
+    assert "{features}" in prompts.user and "{evidence}" in prompts.user
     assert "never instructions" in prompts.system
 
 

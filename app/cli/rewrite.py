@@ -14,6 +14,7 @@ from app.cli.context import Context, FormatOption, OutputFormat, console, err_co
 from app.documents import decode_text, read_document
 from app.domain import Rewrite
 from app.pipeline import RewriteRequest
+from app.render import render_markdown
 
 
 def register(app: typer.Typer) -> None:
@@ -55,30 +56,6 @@ def rewrite(
         print_scorecard_table(result)
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
-
-
-def render_markdown(result: Rewrite) -> str:
-    lines = [f"## {result.headline}", "", result.body, "", "### Claims"]
-    for claim in result.claims:
-        lines.append(f"- **{claim.kind}**: {claim.text} ({', '.join(claim.evidence_ids)})")
-    lines += ["", "### Evidence"]
-    for ev in result.evidence:
-        lines.append(f"- [{ev.note_id}] {ev.customer} ({ev.industry}, {ev.offering}): {ev.snippet}")
-    card = result.scorecard
-    verdict = "PASS" if card.passed else f"FAIL ({', '.join(card.failed)})"
-    lines += [
-        "",
-        f"### Scorecard: {verdict}",
-        "",
-        " · ".join(
-            f"{m.name} {'n/a' if m.value is None else f'{m.value:g}'}{'' if m.passed else ' ✗'}"
-            for m in card.measures.values()
-        ),
-        "",
-        f"_engine: {result.engine}{' / ' + result.model if result.model else ''}, "
-        f"revisions: {result.rounds}_",
-    ]
-    return "\n".join(lines)
 
 
 def print_scorecard_table(result: Rewrite) -> None:

@@ -12,10 +12,13 @@ import hashlib
 import json
 import re
 
+from app.corpus.facts import extract_facts
+from app.corpus.segments import sentences as note_sentences
 from app.domain import CaseNote, Chunk
-from app.text import split_sentences, split_words, word_count
+from app.safety import instruction_like
+from app.text import split_words, word_count
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"  # 2: structure-aware segments, outcome facts
 
 _NUMBER = re.compile(r"\d")
 _STRONG_CHANGE = re.compile(
@@ -64,13 +67,18 @@ def note_hash(note: CaseNote, max_words: int) -> str:
 
 def chunk_note(note: CaseNote, max_words: int = 200) -> list[Chunk]:
     sentences: list[str] = []
-    for sentence in split_sentences(note.body):
+    for segment in note_sentences(note.body):
+        if instruction_like(segment.text, note=True):
+            continue  # text addressed to a model is not part of the note's story
+        # Bullets and pull quotes rarely end with a full stop; as passage text they must.
+        sentence = segment.text if segment.text.endswith((".", "!", "?")) else segment.text + "."
         if word_count(sentence) > max_words:
             sentences.extend(split_words(sentence, max_words))
         else:
             sentences.append(sentence)
-    outcome = headline_outcome(sentences)
-    lead = outcome if outcome and word_count(outcome) <= max_words // 2 else None
+    facts = extract_facts(note)
+    outcome = _as_sentence(facts[0].source) if facts else None
+    lead = outcome if outcome in sentences and word_count(outcome) <= max_words // 2 else None
 
     groups: list[list[str]] = []
     current: list[str] = [lead] if lead else []
@@ -92,7 +100,12 @@ def chunk_note(note: CaseNote, max_words: int = 200) -> list[Chunk]:
             chunk_no=number,
             text=" ".join(group),
             outcome=outcome,
+            facts=facts,
             content_hash=digest,
         )
         for number, group in enumerate(groups)
     ]
+
+
+def _as_sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -6,6 +6,7 @@ re-ingesting an unchanged note writes nothing and a changed note replaces all it
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,6 +45,15 @@ def make_client(settings: Settings) -> Any:
         raise StoreUnavailableError(f"cannot open the case-note store at {where}: {exc}") from exc
 
 
+@dataclass(frozen=True)
+class Offering:
+    """An offering the store holds notes about, and the other names its notes give it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    notes: int
+
+
 @dataclass
 class IngestStats:
     added: int = 0
@@ -62,12 +72,14 @@ def chunk_metadata(
         "customer_description": note.customer_description or "",
         "industry": note.industry,
         "offering": note.offering,
+        "offering_aliases": "|".join(note.offering_aliases),
         "titles": ",".join(title_ids),
         "date": note.date.isoformat(),
         "consultant": note.consultant,
         "publishable": note.publishable,
         "content_hash": chunk.content_hash,
         "outcome": chunk.outcome or "",
+        "facts": json.dumps([f.model_dump() for f in chunk.facts], ensure_ascii=False),
         "source": source,
     }
     # One boolean per title keeps the title filter a plain equality in every chromadb version.
@@ -81,6 +93,7 @@ class CaseNoteStore:
         self._client = client
         self._collection: Any = None
         self._lock = threading.Lock()
+        self._offerings: tuple[int, dict[str, Offering]] | None = None
         self.embedding_function = MiniLMEmbeddingFunction(batch_size=settings.embed_batch_size)
 
     @property
@@ -149,6 +162,7 @@ class CaseNoteStore:
             if ids:
                 self.collection.upsert(ids=ids, documents=documents, metadatas=metadatas)
                 stats.chunks_written += len(ids)
+                self._offerings = None
             if on_progress:
                 on_progress(len(batch))
         return stats
@@ -167,12 +181,36 @@ class CaseNoteStore:
             for nid, h in hashes.items()
         }
 
+    def offerings(self) -> dict[str, Offering]:
+        """Offerings with notes in the store, by name (remembered until the store changes)."""
+        count = self.count()
+        cached = self._offerings
+        if cached is not None and cached[0] == count:
+            return cached[1]
+        found = self.collection.get(where={"chunk_no": 0}, include=["metadatas"])
+        names: dict[str, set[str]] = {}
+        notes: dict[str, int] = {}
+        for meta in found["metadatas"] or []:
+            name = str(meta.get("offering", ""))
+            if not name:
+                continue
+            aliases = str(meta.get("offering_aliases", "") or "")
+            names.setdefault(name, set()).update(a for a in aliases.split("|") if a)
+            notes[name] = notes.get(name, 0) + 1
+        offerings = {
+            name: Offering(name, tuple(sorted(aliases)), notes[name])
+            for name, aliases in names.items()
+        }
+        self._offerings = (count, offerings)
+        return offerings
+
     def delete_note(self, note_id: str) -> int:
         """Remove every chunk of a note; NotFoundError if the store has none."""
         found = self.collection.get(where={"note_id": note_id}, include=[])
         if not found["ids"]:
             raise NotFoundError(f"no case note with id '{note_id}' in the store")
         self.collection.delete(ids=found["ids"])
+        self._offerings = None
         return len(found["ids"])
 
     def query(self, text: str, where: dict[str, Any] | None, n: int) -> dict[str, Any]:

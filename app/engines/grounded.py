@@ -1,6 +1,10 @@
-"""The grounded engine: no LLM. Composes outcome copy from the evidence's own measured results
-and the title profile's goal language. Deterministic, instant and offline: the embedded
-default, the LLM's fallback, and an eval baseline."""
+"""The grounded engine: no LLM. Composes outcome copy from the outcome facts of the offering's
+own case notes and the title profile's goal language. Deterministic, instant and offline: the
+embedded default, the LLM's fallback, and an eval baseline.
+
+Without case evidence it still writes: each feature is mapped by meaning to the title's need it
+serves, and the copy says what the buyer's team can do, with no number and no customer.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +13,39 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.corpus.chunking import outcome_score
-from app.domain import Claim, Draft, Evidence, Goal, TitleProfile
+from app.citing import fact_sentence, lower_first, shown_source, support, upper_first
+from app.domain import Draft, Evidence, Fact, Goal, Need, Sentence, TitleProfile
 from app.engines.base import EngineContext
-from app.scoring.grounding import confidential_patterns
+from app.scoring.grounding import NAME
 from app.scoring.models import Span
 from app.scoring.outcome import goal_hits
 from app.scoring.scorecard import Scorer
+from app.scoring.support import MIN_SUPPORT
 from app.scoring.terms import Term, find_terms_in
-from app.text import split_sentences, word_count
+from app.scoring.words import zipf
+from app.text import word_count
 
 MAX_CLAIMS = 4
-MAX_WORDS = 32
 MAX_SENTENCE_WORDS = 38
-# Sentences that lean on the previous one ("It", "This", "But...") cannot stand alone.
-FIRST_PERSON = re.compile(r"\b(?:we|our|us|I)\b")
-DANGLING = re.compile(
-    r"^(?:it|its|this|that|these|those|they|them|he|she|but|and|so|also|then|there|here|"
-    r"beyond|after that|even so|still|which|we|our|us|i)\b",
+MAX_NEEDS = 3
+# MiniLM cosine of a feature statement to a need: above it the feature serves the need.
+NEED_MATCH = 0.30
+MAX_PROMISES = 2
+PLAIN_WORDS = (5, 30)
+# A promise speaks of the buyer's people; a call to action is not a promise.
+BUYER = re.compile(
+    r"\b(?:you|your|yours|teams?|people|staff|employees|engineers|agents|customers|users|"
+    r"developers|managers|analysts|leaders)\b",
+    re.IGNORECASE,
+)
+CALL_TO_ACTION = re.compile(
+    r"\b(?:contact|sign up|start your|free trial|request a demo|book a demo|learn more|"
+    r"get started|talk to|download|visit)\b",
+    re.IGNORECASE,
+)
+PRODUCT_LED = re.compile(
+    r"\b(?:offers?|supports?|provides?|features|includes?|boasts|ships with|comes with|"
+    r"is a|is an|are a)\b",
     re.IGNORECASE,
 )
 
@@ -34,6 +53,7 @@ DANGLING = re.compile(
 @dataclass
 class Pick:
     evidence: Evidence
+    fact: Fact
     sentence: str
     score: float
 
@@ -44,57 +64,46 @@ class GroundedEngine:
 
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer
-        self._goal_vectors: dict[str, np.ndarray] = {}  # per title: its goals, embedded once
+        self._vectors: dict[str, np.ndarray] = {}  # per title and part: profile text, embedded once
 
     @property
     def model(self) -> str | None:
         return None
 
     def generate(self, context: EngineContext) -> Draft:
-        picks = self._picks(context)
-        claims = [self._claim(context, pick) for pick in picks]
-        ranked = self._ranked_goals(context, picks)
-        goal = ranked[0].text.rstrip(".") + "."
-        sentences = [c.text for c in claims]
-        supported = [
-            g
-            for g in ranked[1:3]
-            if goal_hits(" ".join(p.sentence for p in picks), context.title, [g.id])
-        ]
-        if supported:
-            also = " and ".join(_lower_first(g.text.rstrip(".")) for g in supported)
-            sentences.append(f"Teams that work this way also {also}.")
+        picks = self._picks(context) if context.evidence else []
+        if not picks:
+            return self._without_evidence(context)
+        sentences = [self._claim(context, pick) for pick in picks]
+        ranked = self._ranked_goals(context, " ".join(p.fact.source for p in picks))
+        also = self._also(context, picks, ranked[1:3])
+        if also is not None:
+            sentences.append(also)
         need = self._need_sentence(context, picks)
         if need is not None:
-            claims.append(need)
-            sentences.append(need.text)
-        body = " ".join(sentences) if sentences else _no_evidence(context.title)
-        return Draft(headline=goal, body=body, claims=claims)
+            sentences.append(need)
+        return Draft(headline=ranked[0].text.rstrip(".") + ".", sentences=sentences)
 
     def revise(self, context: EngineContext, draft: Draft, problems: list[Span]) -> Draft:
         del context, problems  # deterministic: the pipeline drops what still fails
         return draft
 
+    # ------------------------------------------------------------------ with evidence
     def _picks(self, context: EngineContext) -> list[Pick]:
         source_terms = self.scorer.feature_terms(context.copy, context.product, context.title.id)
         picks: list[Pick] = []
         for found in sorted(context.evidence, key=lambda e: -e.score):
             evidence = self._labelled(found, source_terms)
             best: Pick | None = None
-            for sentence in split_sentences(evidence.text):
-                cleaned = describe_customer(sentence, evidence, strict=True)
-                if cleaned is None or not self._usable(cleaned, source_terms):
-                    continue
-                # "At <customer>, " may be added in front: keep the sentence readable aloud.
-                if word_count(cleaned) + word_count(evidence.customer) + 1 > MAX_SENTENCE_WORDS:
+            for fact in evidence.facts:
+                sentence = fact_sentence(fact, evidence)
+                if not self._usable(sentence, evidence, source_terms, context):
                     continue
                 # Measured change first, then the title's own goals, then relevance and brevity.
-                relevant = 1.5 if goal_hits(cleaned, context.title) else 0.0
-                score = (
-                    outcome_score(cleaned) + relevant + evidence.score - word_count(cleaned) / 100
-                )
+                relevant = 1.5 if goal_hits(fact.source, context.title) else 0.0
+                score = fact.score + relevant + evidence.score - word_count(sentence) / 100
                 if best is None or score > best.score:
-                    best = Pick(evidence, cleaned, score)
+                    best = Pick(evidence, fact, sentence, score)
             if best is not None:
                 picks.append(best)
             if len(picks) == MAX_CLAIMS:
@@ -106,19 +115,16 @@ class GroundedEngine:
         jargon ("running about 220 microservices"), then a plain industry noun."""
         if evidence.publishable or self._clean(evidence.customer, source_terms):
             return evidence
-        return evidence.model_copy(
-            update={"customer": INDUSTRY_NOUNS.get(evidence.industry, "a customer")}
-        )
+        nouns = self.scorer.wordlists.industry_nouns
+        return evidence.model_copy(update={"customer": nouns.get(evidence.industry, "a customer")})
 
-    def _usable(self, sentence: str, source_terms: list[Term]) -> bool:
-        if outcome_score(sentence) < 3 or word_count(sentence) > MAX_WORDS:
+    def _usable(
+        self, sentence: str, evidence: Evidence, source_terms: list[Term], context: EngineContext
+    ) -> bool:
+        if word_count(sentence) > MAX_SENTENCE_WORDS:
             return False
-        if (
-            DANGLING.match(sentence)
-            or FIRST_PERSON.search(sentence)
-            or sentence.endswith(("?", ":"))
-        ):
-            return False
+        if _other_names(sentence, evidence, context.product):
+            return False  # a result sentence names only its own customer
         return self._clean(sentence, source_terms)
 
     def _clean(self, text: str, source_terms: list[Term]) -> bool:
@@ -131,177 +137,190 @@ class GroundedEngine:
             for span in lexicon.find(text)
         )
 
-    def _claim(self, context: EngineContext, pick: Pick) -> Claim:
-        sentence = pick.sentence.rstrip(" .")
-        evidence = pick.evidence
-        named = evidence.customer.lower() in sentence.lower() or (
-            evidence.publishable and _first_word(evidence.customer_name).lower() in sentence.lower()
-        )
-        if not named:
-            sentence = f"At {evidence.customer}, {_lower_first(sentence)}"
-        text = f"{_upper_first(sentence)} [{evidence.note_id}]."
-        goals = goal_hits(pick.sentence, context.title)
-        problems = [p.id for p in context.title.problems if _hits(pick.sentence, p.keywords)]
-        kind = "goal" if goals else ("problem" if problems else "need")
-        return Claim(
-            kind=kind,
-            text=text,
-            evidence_ids=[evidence.note_id],
-            feature_ids=context.feature_map.get(evidence.chunk_id, []),
+    def _claim(self, context: EngineContext, pick: Pick) -> Sentence:
+        goals = goal_hits(pick.fact.source, context.title)
+        problems = [p.id for p in context.title.problems if _hits(pick.fact.source, p.keywords)]
+        return Sentence(
+            text=pick.sentence,
+            kind="goal" if goals else ("problem" if problems else "need"),
+            evidence_ids=[pick.evidence.note_id],
+            feature_ids=context.feature_map.get(pick.evidence.chunk_id, []),
         )
 
-    def _ranked_goals(self, context: EngineContext, picks: list[Pick]) -> list[Goal]:
+    def _also(
+        self, context: EngineContext, picks: list[Pick], goals: list[Goal]
+    ) -> Sentence | None:
+        """A goal the chosen results also serve, cited to the notes whose results name it."""
+        named = [
+            (goal, [p for p in picks if goal_hits(p.fact.source, context.title, [goal.id])])
+            for goal in goals
+        ]
+        served = [(goal, found) for goal, found in named if found]
+        if not served:
+            return None
+        text = " and ".join(lower_first(goal.text.rstrip(".")) for goal, _ in served)
+        ids = list(dict.fromkeys(p.evidence.note_id for _, found in served for p in found))
+        return Sentence(
+            text=f"Teams that work this way also {text}.", kind="goal", evidence_ids=ids
+        )
+
+    def _need_sentence(self, context: EngineContext, picks: list[Pick]) -> Sentence | None:
+        for need in context.title.needs:
+            for pick in picks:
+                sources = " ".join(shown_source(f, pick.evidence) for f in pick.evidence.facts)
+                text = self._need_text(need, None)
+                if _hits(sources, need.keywords) and _supporting(text, [pick]):
+                    return Sentence(
+                        text=text,
+                        kind="need",
+                        evidence_ids=[pick.evidence.note_id],
+                        feature_ids=context.feature_map.get(pick.evidence.chunk_id, []),
+                    )
+        return None
+
+    def _need_text(self, need: Need, product: str | None) -> str:
+        capability = _second_person(lower_first(need.text.rstrip(".")))
+        lead = "your team can" if _is_verb(need.text, self.scorer) else "your team gets"
+        return upper_first(f"with {product}, {lead}" if product else lead) + f" {capability}."
+
+    def _ranked_goals(self, context: EngineContext, chosen: str) -> list[Goal]:
         """The title's goals, best served by this copy and its evidence first: keyword hits in
         the chosen outcomes count most, then hits anywhere in the evidence and the features,
         then meaning (MiniLM similarity of the goal to the outcomes and features)."""
         profile = context.title
-        chosen = " ".join(p.sentence for p in picks)
         wider = " ".join(
             [*(e.text for e in context.evidence), *(f.statement for f in context.features)]
         )
         scores = {
-            g.id: 2.0 * bool(goal_hits(chosen, profile, [g.id]))
+            g.id: 2.0 * bool(chosen and goal_hits(chosen, profile, [g.id]))
             + 1.0 * bool(goal_hits(wider, profile, [g.id]))
             for g in profile.goals
         }
         content = self.scorer.content
         if content is not None:
             basis = chosen or " ".join(f.statement for f in context.features[:6])
-            if profile.id not in self._goal_vectors:
-                self._goal_vectors[profile.id] = content.embed([g.text for g in profile.goals])
-            similarity = self._goal_vectors[profile.id] @ content.embed([basis])[0]
+            vectors = self._profile_vectors(profile, "goals", [g.text for g in profile.goals])
+            similarity = vectors @ content.embed([basis])[0]
             for goal, value in zip(profile.goals, similarity, strict=True):
                 scores[goal.id] += float(value)
         return sorted(profile.goals, key=lambda g: -scores[g.id])
 
-    @staticmethod
-    def _need_sentence(context: EngineContext, picks: list[Pick]) -> Claim | None:
-        for need in context.title.needs:
-            for pick in picks:
-                if _hits(pick.evidence.text, need.keywords):
-                    capability = _lower_first(need.text.rstrip("."))
-                    # Needs are written as capabilities ("See every entity's cash...") or as
-                    # states ("Logins a phishing page cannot steal").
-                    lead = "Your team can" if _is_verb(need.text) else "What your team gets:"
-                    text = f"{lead} {capability} [{pick.evidence.note_id}]."
-                    return Claim(
-                        kind="need",
-                        text=text,
-                        evidence_ids=[pick.evidence.note_id],
-                        feature_ids=context.feature_map.get(pick.evidence.chunk_id, []),
-                    )
-        return None
+    # ------------------------------------------------------------------ without evidence
+    def _without_evidence(self, context: EngineContext) -> Draft:
+        """The copy's own plain-language promises, then features mapped by meaning to the needs
+        they serve; no numbers, no customers."""
+        profile = context.title
+        matched = self._needs_for_features(context)
+        sentences = self._plain_promises(context)
+        sentences += [
+            Sentence(
+                text=self._need_text(need, context.product if i == 0 else None),
+                kind="need",
+                feature_ids=feature_ids,
+            )
+            for i, (need, feature_ids) in enumerate(matched)
+        ]
+        served = [profile.goal(need.serves) for need, _ in matched]
+        goals = [g for g in served if g is not None]
+        headline = goals[0] if goals else self._ranked_goals(context, "")[0]
+        return Draft(headline=headline.text.rstrip(".") + ".", sentences=sentences)
+
+    def _plain_promises(self, context: EngineContext) -> list[Sentence]:
+        """Sentences of the copy that already speak the buyer's language: no feature term, no
+        lexicon hit, no figure, not about what the product "offers"."""
+        source_terms = self.scorer.feature_terms(context.copy, context.product, context.title.id)
+        found: list[Sentence] = []
+        for feature in context.features:
+            text = feature.statement.strip()
+            if not PLAIN_WORDS[0] <= word_count(text) <= PLAIN_WORDS[1] or re.search(r"\d", text):
+                continue
+            if not text[:1].isupper() or PRODUCT_LED.search(text) or "?" in text:
+                continue
+            if CALL_TO_ACTION.search(text) or not BUYER.search(text):
+                continue
+            if context.product and context.product.lower() in text.lower():
+                continue
+            if not self._clean(text, source_terms) or _other_names(text, None, context.product):
+                continue
+            found.append(
+                Sentence(text=text.rstrip(".!") + ".", kind="need", feature_ids=[feature.id])
+            )
+            if len(found) == MAX_PROMISES:
+                break
+        return found
+
+    def _needs_for_features(self, context: EngineContext) -> list[tuple[Need, list[str]]]:
+        content = self.scorer.content
+        profile = context.title
+        if content is None or not profile.needs or not context.features:
+            return []
+        needs = self._profile_vectors(profile, "needs", [n.text for n in profile.needs])
+        features = content.embed([f.statement for f in context.features])
+        # A feature serves a need when it names one of the need's keywords AND means much the
+        # same (MiniLM alone matches "1M+ registered apps" to "know every app in one place").
+        similarity = features @ needs.T  # features x needs
+        for i, feature in enumerate(context.features):
+            for j, need in enumerate(profile.needs):
+                if not _hits(feature.statement, need.keywords):
+                    similarity[i, j] = 0.0
+        best = similarity.max(axis=0)
+        order = [int(i) for i in np.argsort(-best) if best[i] >= NEED_MATCH][:MAX_NEEDS]
+        return [
+            (
+                profile.needs[i],
+                [
+                    f.id
+                    for f, row in zip(context.features, similarity, strict=True)
+                    if row[i] >= NEED_MATCH
+                ],
+            )
+            for i in order
+        ]
+
+    def _profile_vectors(self, profile: TitleProfile, part: str, texts: list[str]) -> np.ndarray:
+        key = f"{profile.id}:{part}"
+        if key not in self._vectors:
+            assert self.scorer.content is not None
+            self._vectors[key] = self.scorer.content.embed(texts)
+        return self._vectors[key]
 
 
-def describe_customer(sentence: str, evidence: Evidence, strict: bool = False) -> str | None:
-    """Replace a non-publishable customer's name (full, or its distinctive first word, possessive
-    too) by its description, so confidential names never reach the copy. With `strict`, a
-    possessive ("Greyfield's stores") cannot be described gracefully: None."""
-    if evidence.publishable or not evidence.customer_name:
-        return sentence
-    for pattern in confidential_patterns(evidence.customer_name):
-        if strict and any(m.group(0).endswith(("'s", "’s")) for m in pattern.finditer(sentence)):
-            return None
-
-        def swap(match: re.Match[str]) -> str:
-            possessive = match.group(0).endswith(("'s", "’s"))
-            description = evidence.customer + ("'s" if possessive else "")
-            return description if match.start() else _upper_first(description)
-
-        sentence = pattern.sub(swap, sentence)
-    return sentence
+def _supporting(sentence: str, picks: list[Pick]) -> list[str]:
+    """The picks' notes that support `sentence` (the guard would drop other citations)."""
+    ids = [p.evidence.note_id for p in picks if support(sentence, p.evidence)[0] >= MIN_SUPPORT]
+    return list(dict.fromkeys(ids))
 
 
-INDUSTRY_NOUNS = {
-    "logistics": "a logistics company",
-    "retail": "a retailer",
-    "healthcare": "a healthcare provider",
-    "manufacturing": "a manufacturer",
-    "financial-services": "a financial services firm",
-    "software": "a software company",
-    "public-sector": "a public-sector organisation",
-    "education": "an education provider",
-    "energy": "an energy company",
-}
-
-IMPERATIVES = {
-    "access",
-    "audit",
-    "bring",
-    "build",
-    "buy",
-    "close",
-    "coach",
-    "connect",
-    "cut",
-    "deliver",
-    "enter",
-    "find",
-    "free",
-    "get",
-    "give",
-    "go",
-    "grow",
-    "hand",
-    "have",
-    "hear",
-    "hire",
-    "keep",
-    "know",
-    "lower",
-    "make",
-    "move",
-    "open",
-    "pass",
-    "pay",
-    "plan",
-    "process",
-    "prove",
-    "raise",
-    "reduce",
-    "report",
-    "run",
-    "schedule",
-    "see",
-    "send",
-    "ship",
-    "shorten",
-    "spend",
-    "spot",
-    "stop",
-    "tighten",
-    "trace",
-    "turn",
-    "win",
-}
+def _other_names(sentence: str, evidence: Evidence | None, product: str | None) -> list[str]:
+    """Brand-like names in a sentence other than its customer's and the product's."""
+    own = ""
+    if evidence is not None:
+        own = " ".join([evidence.customer, evidence.customer_name if evidence.publishable else ""])
+    allowed = own.lower() + " " + (product or "").lower()
+    found = []
+    for match in NAME.finditer(sentence):
+        for word in match.group(0).split():
+            if word.lower() in allowed or word in ("At", "The"):
+                continue
+            if zipf(word) < 3.5 or re.search(r"[a-z][A-Z]", word):
+                found.append(word)
+    return found
 
 
-def _is_verb(text: str) -> bool:
+_PERSON = {"my": "your", "our": "your", "we": "you", "us": "you", "i": "you", "ours": "yours"}
+
+
+def _second_person(text: str) -> str:
+    """Profiles write some needs in the executive's voice ("Free my team..."): copy addresses
+    them ("your team")."""
+    return re.sub(r"\b(my|our|we|us|I|ours)\b", lambda m: _PERSON[m.group(1).lower()], text)
+
+
+def _is_verb(text: str, scorer: Scorer) -> bool:
     first = text.split()[0].lower() if text.split() else ""
-    return first in IMPERATIVES
+    return first in scorer.wordlists.imperatives
 
 
 def _hits(text: str, keywords: list[str]) -> bool:
     lowered = text.lower()
     return any(re.search(rf"(?<!\w){re.escape(k.lower())}", lowered) for k in keywords)
-
-
-def _first_word(name: str) -> str:
-    return name.split()[0] if name.split() else name
-
-
-def _lower_first(text: str) -> str:
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
-
-
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _no_evidence(profile: TitleProfile) -> str:
-    return (
-        f"No case note yet shows this offering's results for a {profile.name}: "
-        "add professional-services notes and rewrite again."
-    )

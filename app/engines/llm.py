@@ -8,6 +8,7 @@ pydantic. `naive`: one plain prompt, no evidence, no guard: the baseline evals m
 from __future__ import annotations
 
 import json
+import re
 import time
 from functools import lru_cache
 from typing import Any
@@ -26,10 +27,10 @@ from tenacity import (
     wait_exponential,
 )
 
+from app.citing import fact_sentence
 from app.config import Settings
-from app.domain import Draft, Evidence
+from app.domain import Draft, Evidence, Sentence
 from app.engines.base import EngineContext
-from app.engines.grounded import describe_customer
 from app.errors import PrimedError
 from app.prompts import RewritePrompts, load_prompts
 from app.scoring.models import Span
@@ -42,10 +43,18 @@ TRANSIENT = (
 )
 
 
-# Prompt budget: small local models have 4-8k token windows.
-PROMPT_FEATURES = 10
-PROMPT_EVIDENCE = 6
-PROMPT_EVIDENCE_WORDS = 80
+# Prompt budget: small local models have 4-8k token windows, and every prompt token costs
+# ~20 ms on 2 CPU cores: features once, outcome facts instead of whole passages.
+PROMPT_FEATURES = 12
+PROMPT_FACTS = 8
+FACTS_PER_NOTE = 2
+# The answer limit grows with the copy: a headline plus a few sentences per feature.
+ANSWER_BASE_TOKENS = 160
+ANSWER_TOKENS_PER_FEATURE = 45
+NO_EVIDENCE = (
+    "(no customer evidence for this offering: write only what the executive's team needs and "
+    "can do with it; no numbers, no customer names, empty evidence_ids)"
+)
 
 
 class LLMError(PrimedError):
@@ -134,7 +143,10 @@ class LLMEngine:
     def __init__(self, settings: Settings, client: ChatOpenAI) -> None:
         self.settings = settings
         self.prompts = _prompts(str(settings.resources_dir / "prompts" / "rewrite.yaml"))
-        self.client = client.bind(response_format=response_format(settings))
+        self.client = client
+        self.format: dict[str, Any] | None = response_format(settings)
+        self.usage = Usage()
+        self.salvaged = 0
 
     @property
     def model(self) -> str | None:
@@ -145,7 +157,14 @@ class LLMEngine:
             [("system", self.prompts.system), ("human", self.prompts.user)]
         )
         messages = chain.format_messages(**prompt_variables(context))
-        return self._draft(messages)
+        return self._draft(messages, self.answer_tokens(context))
+
+    def answer_tokens(self, context: EngineContext) -> int:
+        """The answer limit for this copy: room for a headline and a sentence per feature."""
+        wanted = ANSWER_BASE_TOKENS + ANSWER_TOKENS_PER_FEATURE * min(
+            len(context.features), PROMPT_FEATURES
+        )
+        return min(self.settings.llm_max_tokens, wanted)
 
     def revise(self, context: EngineContext, draft: Draft, problems: list[Span]) -> Draft:
         listed = "\n".join(f"- {p.message or p.kind}: '{p.text}'" for p in problems[:20])
@@ -159,26 +178,41 @@ class LLMEngine:
         )
         variables = prompt_variables(context)
         variables.update(previous=draft.model_dump_json(), problems=listed, draft=draft.text)
-        return self._draft(chain.format_messages(**variables))
+        return self._draft(chain.format_messages(**variables), self.answer_tokens(context))
 
-    def _draft(self, messages: list[BaseMessage]) -> Draft:
-        content = self._call(messages)
+    def _draft(self, messages: list[BaseMessage], max_tokens: int) -> Draft:
+        content, finish = self._call(messages, max_tokens)
         try:
             return Draft.model_validate_json(content)
         except ValidationError as exc:
+            salvaged = salvage(content) if finish == "length" else None
+            if salvaged is not None:
+                self.salvaged += 1
+                return salvaged
+            why = "was cut at the answer limit" if finish == "length" else "does not fit"
             raise LLMError(
-                f"the model's answer does not fit the draft schema ({exc.error_count()} problems)"
+                f"the model's answer {why} the draft schema ({exc.error_count()} problems)"
             ) from exc
 
-    def _call(self, messages: list[BaseMessage]) -> str:
+    def _call(self, messages: list[BaseMessage], max_tokens: int) -> tuple[str, str | None]:
         @retry(
             retry=retry_if_exception_type(TRANSIENT),
             stop=stop_after_attempt(self.settings.llm_retries),
             wait=wait_exponential(multiplier=0.5, max=8),
             reraise=False,
         )
-        def call() -> str:
-            return str(self.client.invoke(messages).content)
+        def call() -> tuple[str, str | None]:
+            # max_tokens via extra_body: langchain-openai sends max_completion_tokens, which
+            # llama.cpp ignores.
+            # response_format travels in the body too: langchain would otherwise parse the answer
+            # itself and throw away one cut at the length limit, which salvage() can still use.
+            body: dict[str, Any] = {"max_tokens": max_tokens}
+            if self.format is not None:
+                body["response_format"] = self.format
+            message = self.client.invoke(messages, extra_body=body)
+            self.usage.add(message.response_metadata)
+            finish = message.response_metadata.get("finish_reason")
+            return str(message.content), str(finish) if finish else None
 
         try:
             return call()
@@ -198,18 +232,18 @@ class NaiveEngine(LLMEngine):
     uses_evidence = False
 
     def __init__(self, settings: Settings, client: ChatOpenAI) -> None:
-        self.settings = settings
-        self.prompts = _prompts(str(settings.resources_dir / "prompts" / "rewrite.yaml"))
-        self.client = client  # type: ignore[assignment]
+        super().__init__(settings, client)
+        self.format = None  # free text, as a chat window answers
 
     def generate(self, context: EngineContext) -> Draft:
         chain = ChatPromptTemplate.from_messages([("human", self.prompts.naive)])
         messages = chain.format_messages(title=context.title.name, copy=context.copy)
-        text = self._call(messages).strip() or "(empty answer)"
+        content, _ = self._call(messages, self.settings.llm_max_tokens)
+        text = content.strip() or "(empty answer)"
         lines = text.splitlines()
         headline = lines[0].strip("# *").strip()[:300] or "(no headline)"
-        body = "\n".join(lines[1:]).strip() or headline
-        return Draft(headline=headline, body=body[:5000], claims=[])
+        body = " ".join(ln.strip() for ln in lines[1:] if ln.strip()) or headline
+        return Draft(headline=headline, sentences=[Sentence(text=body[:600])])
 
     def revise(self, context: EngineContext, draft: Draft, problems: list[Span]) -> Draft:
         del context, problems
@@ -222,25 +256,59 @@ def prompt_variables(context: EngineContext) -> dict[str, str]:
         "title": profile.name,
         "title_full": profile.full_name,
         "goals": "; ".join(g.text for g in profile.goals),
-        "problems": "; ".join(p.text for p in profile.problems),
+        "problems": "; ".join(p.text for p in profile.problems[:4]),
         "vocabulary": ", ".join(profile.vocabulary),
         "avoid": ", ".join(profile.loses_them),
         "product": context.product or "(not named)",
         "copy": context.copy,
         "features": "\n".join(f"{f.id}: {f.statement}" for f in context.features[:PROMPT_FEATURES]),
-        "evidence": "\n".join(evidence_line(e) for e in context.evidence[:PROMPT_EVIDENCE])
-        or "(none)",
+        "evidence": "\n".join(fact_lines(context.evidence)) or NO_EVIDENCE,
     }
 
 
-def evidence_line(evidence: Evidence) -> str:
-    """One note as the model sees it: its measured outcome first, at most ~80 words."""
-    naming = "may be named" if evidence.publishable else "must not be named; describe it"
-    text = describe_customer(evidence.text, evidence) or evidence.text
-    words = text.split()
-    if len(words) > PROMPT_EVIDENCE_WORDS:
-        text = " ".join(words[:PROMPT_EVIDENCE_WORDS]) + " ..."
-    return json.dumps(
-        {"id": evidence.note_id, "customer": evidence.customer, "naming": naming, "text": text},
-        ensure_ascii=False,
-    )
+def fact_lines(evidence: list[Evidence]) -> list[str]:
+    """The outcome facts the model may cite, one JSON line each, customers as copy may name
+    them; whole passages never reach the prompt (shorter, and planted text stays out)."""
+    lines: list[str] = []
+    for item in evidence:
+        for fact in item.facts[:FACTS_PER_NOTE]:
+            lines.append(
+                json.dumps(
+                    {"id": item.note_id, "fact": fact_sentence(fact, item)}, ensure_ascii=False
+                )
+            )
+            if len(lines) == PROMPT_FACTS:
+                return lines
+    return lines
+
+
+def salvage(content: str) -> Draft | None:
+    """A draft from an answer cut at the length limit: the headline and every complete
+    sentence object before the cut (the guard then checks them like any draft)."""
+    start = content.find("{")
+    if start < 0:
+        return None
+    text = content[start:]
+    for end in sorted((m.end() for m in re.finditer(r"\}", text)), reverse=True):
+        for closing in ("]}", "}", "]}}"):
+            try:
+                draft = Draft.model_validate_json(text[:end] + closing)
+            except ValidationError:
+                continue
+            return draft if draft.sentences else None
+    return None
+
+
+class Usage:
+    """Tokens the server reports across calls (for benchmarks and logs)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+
+    def add(self, metadata: dict[str, Any]) -> None:
+        usage = metadata.get("token_usage") or {}
+        self.calls += 1
+        self.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+        self.completion_tokens += int(usage.get("completion_tokens") or 0)

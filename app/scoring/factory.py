@@ -10,6 +10,7 @@ from app.documents import SUPPORTED_SUFFIXES, read_document
 from app.scoring.content import ContentReference
 from app.scoring.lexicon import load_lexicons
 from app.scoring.scorecard import Scorer, ScoringConfig
+from app.scoring.wordlists import WordLists
 from app.titles import TitleRegistry
 
 
@@ -37,4 +38,5 @@ def build_scorer(
         titles or TitleRegistry.from_dir(settings.titles_dir),
         ScoringConfig.load(settings.resources_dir / "corpora" / "scoring.yaml"),
         content,
+        WordLists.load(settings.resources_dir / "corpora" / "wordlists.yaml"),
     )

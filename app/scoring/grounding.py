@@ -14,134 +14,26 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.domain import Claim
+from app.safety import instruction_spans
 from app.scoring.models import Span
-from app.scoring.words import word_tokens, zipf
+from app.scoring.quantities import (
+    CITATION,
+    citation_parts,
+    cited_ids,
+    grounded,
+    known_quantities,
+    quantities,
+)
+from app.scoring.support import MIN_SUPPORT, support_ratio
+from app.scoring.words import zipf
+from app.text import sentence_spans, split_sentences
 
-CITATION = re.compile(
-    r"\[((?=[^\]]*\d)[A-Za-z0-9][A-Za-z0-9._#-]*(?:\s*[,;]\s*[A-Za-z0-9][A-Za-z0-9._#-]*)*)\]"
-)
-NUMBER = re.compile(
-    r"(?<![\w.,])(?P<cur>[$€£]\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:\s?(?P<mult>k|K|m|M|mn|bn|B|million|billion|thousand)(?![A-Za-z]))?"
-    r"(?:\s?(?P<unit>%|percent\b|per\s?cent\b|x(?![A-Za-z])|times\b))?"
-)
-NUMBER_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-}
-MULTIPLIERS = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "m": 1e6,
-    "mn": 1e6,
-    "million": 1e6,
-    "b": 1e9,
-    "bn": 1e9,
-    "billion": 1e9,
-}
 LEADING = re.compile(
     r"^(?:(?:At|In|For|With|From|By|On|The|A|An|And|But|So|When|Where|Once|After|Before|"
     r"Since|Like|Unlike|Our|Your|Their|Its|This|That|These|Those|Every|Each|One)\s+)+"
 )
 INNER_CAP = re.compile(r"[a-z][A-Z]")
 NAME = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:\s+[A-Z][a-z]+(?:[A-Z][a-z]+)*){0,3}")
-
-
-@dataclass(frozen=True)
-class Quantity:
-    value: float
-    unit: str  # "%", "$", "x" or ""
-    span: Span
-
-
-@lru_cache(maxsize=4096)
-def known_quantities(text: str) -> dict[float, frozenset[str]]:
-    """Value -> units present in a grounding text (cached: sources and notes repeat)."""
-    found: dict[float, set[str]] = {}
-    for quantity in quantities(text):
-        found.setdefault(round(quantity.value, 6), set()).add(quantity.unit)
-    return {value: frozenset(units) for value, units in found.items()}
-
-
-def quantities(text: str, words_too: bool = True) -> list[Quantity]:
-    """Numbers with their unit class, ignoring citation markers like [PS-014]."""
-    masked = CITATION.sub(lambda m: " " * len(m.group(0)), text)
-    found: list[Quantity] = []
-    for match in NUMBER.finditer(masked):
-        value = float(match.group("num").replace(",", ""))
-        mult = (match.group("mult") or "").lower()
-        value *= MULTIPLIERS.get(mult, 1.0)
-        found.append(
-            Quantity(
-                value,
-                _unit(match.group("cur"), match.group("unit")),
-                Span(
-                    start=match.start(),
-                    end=match.end(),
-                    text=match.group(0).strip(),
-                    kind="ungrounded-number",
-                ),
-            )
-        )
-    if words_too:
-        tokens = word_tokens(masked)
-        for index, (start, end, token) in enumerate(tokens):
-            if token not in NUMBER_WORDS:
-                continue
-            following = tokens[index + 1][2] if index + 1 < len(tokens) else ""
-            percent = following == "percent" and not masked[end : tokens[index + 1][0]].strip()
-            stop = tokens[index + 1][1] if percent else end
-            found.append(
-                Quantity(
-                    float(NUMBER_WORDS[token]),
-                    "%" if percent else "",
-                    Span(start=start, end=stop, text=masked[start:stop], kind="ungrounded-number"),
-                )
-            )
-    return found
-
-
-def _unit(currency: str | None, unit: str | None) -> str:
-    if currency:
-        return "$"
-    if not unit:
-        return ""
-    unit = unit.lower()
-    if unit.startswith(("%", "per")):
-        return "%"
-    return "x"
-
-
-def cited_ids(text: str) -> list[str]:
-    ids: list[str] = []
-    for match in CITATION.finditer(text):
-        ids.extend(part.strip() for part in re.split(r"[,;]", match.group(1)) if part.strip())
-    return ids
 
 
 @dataclass(frozen=True)
@@ -152,6 +44,8 @@ class GroundingSource:
     text: str
     customer_name: str = ""
     publishable: bool = False
+    offering: str = ""
+    customer: str = ""  # as copy may call it (the description when not publishable)
 
 
 def ungrounded(
@@ -160,59 +54,56 @@ def ungrounded(
     evidence: Sequence[GroundingSource],
     claims: Iterable[Claim] = (),
     allowed_names: Iterable[str] = (),
+    product: str | None = None,
 ) -> list[Span]:
-    """Every ungrounded number, citation, customer name and claim, as spans into `rewrite`."""
+    """Every ungrounded number, citation, customer name and claim, as spans into `rewrite`;
+    and what no rewrite may hold: instructions, other companies' results, notes about another
+    offering."""
     by_id = {e.id: e for e in evidence}
+    allowed = list(allowed_names)
     problems: list[Span] = []
     for match in CITATION.finditer(rewrite):
-        for note_id in re.split(r"[,;]", match.group(1)):
-            if note_id.strip() and note_id.strip() not in by_id:
+        for note_id in citation_parts(match, by_id):
+            item = by_id.get(note_id)
+            why = None
+            if item is None:
+                why = f"cites {note_id}, which is not in the evidence"
+            elif product and item.offering and item.offering.lower() != product.lower():
+                why = f"cites {note_id}, a note about {item.offering}, not {product}"
+            if why:
                 problems.append(
                     Span(
                         start=match.start(),
                         end=match.end(),
                         text=match.group(0),
-                        kind="unknown-citation",
-                        message=f"cites {note_id.strip()}, which is not in the evidence",
+                        kind="unknown-citation" if item is None else "other-offering",
+                        message=why,
                     )
                 )
-    cited = [by_id[i] for i in cited_ids(rewrite) if i in by_id]
+    cited = [by_id[i] for i in cited_ids(rewrite, by_id) if i in by_id]
     known = [known_quantities(source), *(known_quantities(e.text) for e in cited)]
     for quantity in quantities(rewrite):
-        if not any(_grounded(quantity, table) for table in known):
+        if not any(grounded(quantity, table) for table in known):
             where = "the source or the cited evidence" if cited else "the source (nothing is cited)"
             problems.append(
                 quantity.span.model_copy(
                     update={"message": f"'{quantity.span.text}' appears nowhere in {where}"}
                 )
             )
-    problems.extend(_names(rewrite, source, evidence, allowed_names))
+    problems.extend(_names(rewrite, source, evidence, allowed))
+    problems.extend(_third_parties(rewrite, by_id, [*allowed, product or ""]))
+    problems.extend(
+        Span(
+            start=start,
+            end=end,
+            text=rewrite[start:end],
+            kind="instruction",
+            message="instruction-like text: words addressed to a model are never copy",
+        )
+        for start, end in instruction_spans(rewrite)
+    )
     for number, claim in enumerate(claims, start=1):
-        missing = [i for i in claim.evidence_ids if i not in by_id]
-        why = ""
-        if not claim.evidence_ids or missing:
-            why = f"cites unknown evidence {', '.join(missing)}" if missing else "cites no evidence"
-        else:
-            backing = [
-                known_quantities(source),
-                *(known_quantities(by_id[i].text) for i in claim.evidence_ids),
-            ]
-            loose = [
-                q.span.text
-                for q in quantities(claim.text)
-                if not any(_grounded(q, t) for t in backing)
-            ]
-            leaked = [
-                m.group(0)
-                for e in evidence
-                if not e.publishable
-                for pattern in confidential_patterns(e.customer_name)
-                for m in pattern.finditer(claim.text)
-            ]
-            if loose:
-                why = f"states {', '.join(loose)}, found in neither the source nor its evidence"
-            elif leaked:
-                why = f"names a confidential customer ({leaked[0]})"
+        why = _claim_problem(claim, source, evidence, by_id)
         if why:
             problems.append(
                 Span(
@@ -227,16 +118,85 @@ def ungrounded(
     return problems
 
 
-def _grounded(quantity: Quantity, table: dict[float, frozenset[str]]) -> bool:
-    """Same value, and the same unit, or a bare number against a unit that is not a percent."""
-    units = table.get(round(quantity.value, 6))
-    if not units:
-        return False
-    if quantity.unit in units:
-        return True
-    if quantity.unit == "":
-        return any(u != "%" for u in units)
-    return quantity.unit != "%" and "" in units
+def _claim_problem(
+    claim: Claim,
+    source: str,
+    evidence: Sequence[GroundingSource],
+    by_id: dict[str, GroundingSource],
+) -> str | None:
+    missing = [i for i in claim.evidence_ids if i not in by_id]
+    if missing:
+        return f"cites unknown evidence {', '.join(missing)}"
+    backing = [
+        known_quantities(source),
+        *(known_quantities(by_id[i].text) for i in claim.evidence_ids),
+    ]
+    loose = [
+        q.span.text for q in quantities(claim.text) if not any(grounded(q, t) for t in backing)
+    ]
+    if loose:
+        return f"states {', '.join(loose)}, found in neither the source nor its evidence"
+    leaked = [
+        m.group(0)
+        for e in evidence
+        if not e.publishable
+        for pattern in confidential_patterns(e.customer_name)
+        for m in pattern.finditer(claim.text)
+    ]
+    if leaked:
+        return f"names a confidential customer ({leaked[0]})"
+    if not claim.evidence_ids:
+        if claim.supported:
+            return "cites no evidence"
+        if quantities(claim.text):
+            return "has no evidence but states a number"
+        return None
+    for note_id in claim.evidence_ids:
+        item = by_id[note_id]
+        text = claim.text
+        for name in sorted((n for n in (item.customer, item.customer_name) if n), key=len)[::-1]:
+            text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
+        if support_ratio(text, split_sentences(item.text), set()) < MIN_SUPPORT:
+            return f"is not supported by {note_id}: its key words and numbers are not in the note"
+    return None
+
+
+def _third_parties(
+    rewrite: str, by_id: dict[str, GroundingSource], allowed: Sequence[str]
+) -> list[Span]:
+    """A sentence that states a number may name only its cited customer, the product and the
+    reader's title: any other company in it makes the result someone else's."""
+    spans: list[Span] = []
+    for start, _end, sentence in sentence_spans(rewrite):
+        if not quantities(sentence, words_too=False):
+            continue
+        ids = cited_ids(sentence, by_id)
+        own = " ".join(
+            [
+                *allowed,
+                *(by_id[i].customer for i in ids if i in by_id),
+                *(by_id[i].customer_name for i in ids if i in by_id and by_id[i].publishable),
+            ]
+        ).lower()
+        for match in NAME.finditer(sentence):
+            name = LEADING.sub("", match.group(0))
+            if not name or name.lower() in own:
+                continue
+            brand = [w for w in name.split() if zipf(w) < 3.5 or INNER_CAP.search(w)]
+            if not brand or all(w.lower() in own for w in brand):
+                continue
+            at = start + match.end() - len(name)
+            spans.append(
+                Span(
+                    start=at,
+                    end=at + len(name),
+                    text=name,
+                    kind="third-party",
+                    message=f"'{name}' in a result sentence: only the cited customer's results "
+                    "may be stated",
+                )
+            )
+    return spans
 
 
 def _names(
@@ -287,13 +247,18 @@ def _names(
 
 @lru_cache(maxsize=4096)
 def confidential_patterns(name: str) -> tuple[re.Pattern[str], ...]:
-    """How a customer's name can show up: in full (any case), or by its distinctive first word
-    ("Greyfield", "Greyfield's"), which people use as a short name."""
+    """How a customer's name can show up: in full (any case), shortened to its first words
+    ("Alder Falls Water" for "Alder Falls Water Department"), or by its distinctive first word
+    ("Greyfield", "Greyfield's"), which people use as a short name. Longest first."""
     name = " ".join(name.split())
     if not name:
         return ()
-    patterns = [re.compile(rf"(?<!\w){re.escape(name)}(?:'s|’s)?(?!\w)", re.IGNORECASE)]
-    first = name.split()[0]
+    parts = name.split()
+    forms = [" ".join(parts[:n]) for n in range(len(parts), 1, -1)] or [name]
+    patterns = [
+        re.compile(rf"(?<!\w){re.escape(form)}(?:'s|’s)?(?!\w)", re.IGNORECASE) for form in forms
+    ]
+    first = parts[0]
     if first != name and len(first) >= 3 and zipf(first) < 4.0:
         patterns.append(re.compile(rf"(?<!\w){re.escape(first)}(?:'s|’s)?(?!\w)"))
     return tuple(patterns)

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from app.scoring.models import Span
 from app.scoring.words import WORD
-from app.text import split_sentences, word_count
+from app.text import sentence_spans, split_sentences, word_count
 
 MAX_SENTENCE_WORDS = 40
 
@@ -36,15 +36,10 @@ def readability(text: str) -> Readability:
         0.39 * len(words) / len(sentences) + 11.8 * sum(map(syllables, words)) / len(words) - 15.59
     )
     problems: list[Span] = []
-    cursor = 0
     longest = 0
-    for sentence in sentences:
-        start = text.find(sentence[:30], cursor)
-        start = cursor if start < 0 else start
-        cursor = start + len(sentence)
+    for start, end, sentence in sentence_spans(text):
         count = word_count(sentence)
         longest = max(longest, count)
-        end = min(len(text), start + len(sentence))
         if count > MAX_SENTENCE_WORDS:
             problems.append(
                 Span(

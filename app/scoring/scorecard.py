@@ -13,13 +13,16 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 from app.domain import Claim, TitleProfile
 from app.features import extract_features
 from app.scoring import grounding as grounding_mod
+from app.scoring import wellformed
 from app.scoring.content import ContentReference
 from app.scoring.dejargon import bands
 from app.scoring.lexicon import Lexicon, phrase_pattern
 from app.scoring.models import Measure, ScoreCard, Span, judge
 from app.scoring.outcome import first_sentence, goal_hits, product_led_sentences
+from app.scoring.quantities import cited_ids
 from app.scoring.readability import readability
 from app.scoring.terms import Term, TermFinder, find_terms_in
+from app.scoring.wordlists import WordLists
 from app.scoring.words import words
 from app.titles import TitleRegistry
 from app.yamlio import load_yaml_model
@@ -36,6 +39,7 @@ MEASURES = (
     "buyer_subject",
     "content_kept",
     "readability",
+    "wellformed",
 )
 
 
@@ -68,6 +72,8 @@ class EvidenceText(BaseModel):
     text: str = Field(max_length=100_000)
     customer_name: str = ""
     publishable: bool = False
+    offering: str = Field(default="", max_length=200)
+    customer: str = Field(default="", max_length=200, description="As copy may call it.")
 
 
 class ScoreInput(BaseModel):
@@ -81,6 +87,16 @@ class ScoreInput(BaseModel):
     must_remove: list[str] = Field(default_factory=list, description="Terms that must not remain.")
     thresholds: dict[str, float] = Field(default_factory=dict, description="Per-call overrides.")
 
+    @model_validator(mode="after")
+    def _known_thresholds(self) -> ScoreInput:
+        unknown = sorted(set(self.thresholds) - set(MEASURES))
+        if unknown:
+            raise ValueError(
+                f"unknown measures in thresholds: {', '.join(unknown)}; "
+                f"choose from: {', '.join(MEASURES)}"
+            )
+        return self
+
 
 class Scorer:
     """Holds everything loaded once (lexicons, titles, thresholds, reference embeddings)."""
@@ -91,8 +107,10 @@ class Scorer:
         titles: TitleRegistry,
         config: ScoringConfig,
         content: ContentReference | None = None,
+        wordlists: WordLists | None = None,
     ) -> None:
         self.lexicons = list(lexicons)
+        self.wordlists = wordlists or WordLists()
         self.jargon = [lex for lex in self.lexicons if lex.rule.level == "error"]
         self.titles = titles
         self.config = config
@@ -130,14 +148,15 @@ class Scorer:
         measures = [
             self._must_remove(data),
             self._residue(data, profile),
-            self._lexicon(rewrite),
+            self._lexicon(data),
             self._dejargon(data),
             self._grounding(data),
             self._feature_coverage(data),
             *self._goals(data, profile),
             self._buyer_subject(data),
             self._content_kept(data),
-            self._readability(rewrite),
+            self._readability(data),
+            self._wellformed(data),
         ]
         by_name = {m.name: m for m in measures}
         failed = [m.name for m in measures if not m.passed]
@@ -201,8 +220,8 @@ class Scorer:
         reason = f"kept {', '.join(kept)}" if kept else f"all {len(data.must_remove)} terms removed"
         return self._judge(data, "must_remove", float(len(kept)), reason, spans)
 
-    def _lexicon(self, rewrite: str) -> Measure:
-        spans = [s for lex in self.lexicons for s in lex.find(rewrite)]
+    def _lexicon(self, data: ScoreInput) -> Measure:
+        spans = [s for lex in self.lexicons for s in lex.find(data.rewrite)]
         counted = [s for s in spans if s.kind != "lexicon-suggestion"]
         reason = (
             f"{len(counted)} jargon/buzzword hits: {', '.join(sorted({s.text for s in counted}))}"
@@ -211,13 +230,8 @@ class Scorer:
         )
         if len(spans) > len(counted):
             reason += f"; {len(spans) - len(counted)} suggestions"
-        return judge(
-            "lexicon",
-            float(len(counted)),
-            self.config.root["lexicon"].threshold,
-            "max",
-            reason,
-            sorted(spans, key=lambda s: s.start),
+        return self._judge(
+            data, "lexicon", float(len(counted)), reason, sorted(spans, key=lambda s: s.start)
         )
 
     def _dejargon(self, data: ScoreInput) -> Measure:
@@ -241,14 +255,16 @@ class Scorer:
 
     def _grounding(self, data: ScoreInput) -> Measure:
         evidence = [
-            grounding_mod.GroundingSource(e.id, e.text, e.customer_name, e.publishable)
+            grounding_mod.GroundingSource(
+                e.id, e.text, e.customer_name, e.publishable, e.offering, e.customer
+            )
             for e in data.evidence
         ]
         allowed = [data.product or "", *(e.customer_name for e in data.evidence if e.publishable)]
         if profile := (self.titles.get(data.title) if data.title else None):
             allowed += [profile.name, profile.full_name, *profile.aliases]
         problems = grounding_mod.ungrounded(
-            data.rewrite, data.source, evidence, data.claims, allowed
+            data.rewrite, data.source, evidence, data.claims, allowed, data.product
         )
         reason = (
             "every number, name and citation is grounded"
@@ -333,7 +349,7 @@ class Scorer:
     def _content_kept(self, data: ScoreInput) -> Measure:
         if self.content is None or not data.rewrite.strip():
             return self._judge(data, "content_kept", None, "needs the embedder and a rewrite")
-        cited = set(grounding_mod.cited_ids(data.rewrite))
+        cited = set(cited_ids(data.rewrite))
         evidence = [e.text for e in data.evidence if e.id in cited]
         margin, own, other = self.content.margin(data.rewrite, data.source, data.product, evidence)
         return self._judge(
@@ -345,19 +361,17 @@ class Scorer:
             others=round(other, 4),
         )
 
-    def _readability(self, rewrite: str) -> Measure:
-        result = readability(rewrite)
-        limit = self.config.root["readability"]
+    def _readability(self, data: ScoreInput) -> Measure:
+        result = readability(data.rewrite)
         if result.grade is None:
-            return judge("readability", None, limit.threshold, "max", "no text", required=True)
-        measure = judge(
+            return self._judge(data, "readability", None, "no text")
+        measure = self._judge(
+            data,
             "readability",
             result.grade,
-            limit.threshold,
-            "max",
             f"Flesch-Kincaid grade {result.grade:.1f}; longest sentence {result.longest} words",
             list(result.problems),
-            {"longest_sentence": result.longest},
+            longest_sentence=result.longest,
         )
         if result.problems:
             kinds = sorted({p.kind for p in result.problems})
@@ -365,3 +379,13 @@ class Scorer:
                 update={"passed": False, "reason": measure.reason + f"; {', '.join(kinds)}"}
             )
         return measure
+
+    def _wellformed(self, data: ScoreInput) -> Measure:
+        head, _, rest = data.rewrite.partition("\n\n")
+        spans = wellformed.problems(data.rewrite, head if rest else "")
+        reason = (
+            f"{len(spans)} malformed: " + "; ".join(f"{s.message}" for s in spans[:3])
+            if spans
+            else "every sentence is whole"
+        )
+        return self._judge(data, "wellformed", float(len(spans)), reason, spans)

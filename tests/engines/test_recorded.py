@@ -9,7 +9,7 @@ from app.config import Settings
 from app.domain import Draft
 from app.engines.base import EngineContext
 from app.features import extract_features
-from app.pipeline import drop_failing, guard_failures
+from app.guard import drop_failing, guard_failures
 from app.retrieve import Retriever
 from app.scoring.factory import build_scorer
 from app.titles import TitleRegistry

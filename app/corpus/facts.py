@@ -1,0 +1,414 @@
+"""Outcome facts: the measured results a case note states, normalised so copy can reuse them.
+
+A fact is one sentence of the note (prose, bullet or pull quote) that states a measured change
+for the note's own customer: a number (digits or words; not a year, a version or a size) with
+a change ("fell from 9 days to 4", "60% lower", "5x faster"). First person becomes the customer
+("We cut our bill by 60%" -> "{customer} cut its bill by 60%"), the customer's name becomes a
+placeholder (so a confidential name is never stored in a fact), quotes are dropped, and the
+casing of names is kept. Never extracted: questions, hedged or projected numbers, instruction-like
+text, statistics of third parties, the vendor's own boilerplate, and results of other companies.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.corpus.segments import Segment, sentences
+from app.domain import CaseNote, Fact
+from app.safety import instruction_like
+from app.scoring.grounding import NAME, confidential_patterns
+from app.scoring.words import zipf
+from app.text import word_count
+
+CUSTOMER = "{customer}"
+MAX_FACT_WORDS = 40
+MAX_FACTS = 12
+MIN_SCORE = 4  # a number and a change: "fell from 9 days to 4", "60% lower", "5x faster"
+
+_YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)(?:s|-\d{2,4})?\b|\bFY\s?\d{2,4}\b|\bQ[1-4]\b")
+_VERSION = re.compile(r"\bv?\d+(?:\.\d+){1,3}(?:\.x)?\b(?=\s|$|[,;)])(?<!\d\.\d)|\bv\d+\b")
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|half|halved|doubled|tripled|"
+    r"one[- ]third|two[- ]thirds|one[- ]quarter|three[- ]quarters)\b",
+    re.IGNORECASE,
+)
+_VAGUE = re.compile(
+    r"\b(?:tens|hundreds|thousands|millions|dozens) of\b|\b\w+ figures\b", re.IGNORECASE
+)
+# The state before the change, not the change ("Before the project, each depot emailed...").
+_SETBACK = re.compile(
+    r"\b(?:over budget|more than (?:budgeted|planned|expected)|than (?:budgeted|planned)|"
+    r"behind schedule|over plan|overran|overrun|delayed|slipped|went wrong|false alarms?)\b",
+    re.IGNORECASE,
+)
+_SIZE = re.compile(r"\b\d+(?:\.\d+)?-[a-z]+\b")  # "4-person queue", "a 40-node cluster"
+_BEFORE_STATE = re.compile(r"^(?:before|previously|until|back in|at the time)\b|\bused to\b", re.I)
+_QTY = (
+    r"(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|half|one|a)\b)"
+)
+_STRONG = re.compile(
+    rf"\bfrom\b[^.;]{{0,40}}?{_QTY}[^.;]{{0,40}}?\bto\b[^.;]{{0,30}}?{_QTY}|"
+    rf"{_QTY}[^.;→]{{0,40}}?(?:→|->)[^.;]{{0,30}}?{_QTY}|"
+    rf"\b(?:down|up)\s+(?:by\s+)?(?:about\s+|roughly\s+)?{_QTY}|"
+    rf"{_QTY}[\w.,%$€£]*\s*(?:x|times|percent|per cent|%)?\s+(?:lower|faster|fewer|less|more|"
+    r"higher|cheaper|smaller|quicker|better|shorter)\b|"
+    r"\b(?:cut|cuts|fell|falls|dropped|drops|reduced|reduces|shrank|shrunk|"
+    r"halved|doubled|tripled|rose|grew|increased|improved|saved|saves|eliminated|avoided|"
+    r"recovered|lowered|decreased|declined|down from|up from|instead of|no longer|went from)\b",
+    re.IGNORECASE,
+)
+# Verbs of change that, in these phrases, change nothing measurable.
+_NOT_CHANGE = re.compile(
+    r"\b(?:cut (?:over|a branch|a release|the ribbon|corners)|cutover|saved (?:searches|views)|"
+    r"proof of concept)\b",
+    re.IGNORECASE,
+)
+# A sentence that leans on the one before it cannot stand alone as a fact.
+_DANGLING = re.compile(
+    r"^(?:it|its|this|that|these|those|they|them|their|he|she|his|her|but|and|so|also|then|"
+    r"there|here|which|still|even so|however|meanwhile|instead)\b",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(?:it|they|he|she|them)\b", re.IGNORECASE)
+_LABEL_CHANGE = re.compile(
+    r"^(?P<subject>[^:→]{3,80}?):\s+(?:from\s+)?(?P<before>[^:→]+?)\s*(?:→|->|\bto\b)\s*"
+    r"(?P<after>[^:→]+)$"
+)
+_VERBLESS_FROM = re.compile(r"^(?P<subject>[^:]{3,80}?)\s+from\s+(?P<rest>.+)$")
+_VERBISH = re.compile(
+    r"\b(?:\w+ed|went|fell|rose|grew|cut|down|up|shrank|is|was|are|were|has|have|had|"
+    r"takes|took|moved|came|saw|got)\b",
+    re.IGNORECASE,
+)
+_WEAK = re.compile(
+    r"\b(?:fewer|faster|less|lower|higher|more|quicker|cheaper|smaller|savings?|reduction|"
+    r"increase|decrease|improvement|now)\b",
+    re.IGNORECASE,
+)
+_UNIT = re.compile(
+    r"%|\$|€|£|\b\d+(?:\.\d+)?\s?(?:x|ms|s|k|m)\b|\b(?:percent|per cent|days?|hours?|minutes?|"
+    r"seconds?|weeks?|months?|times|points?|pts)\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:estimates?|estimated|expects?|expected to|projected|projects|forecasts? to|could|"
+    r"would|might|may|hopes?|aims? to|plans? to|targets?|goal is|if the rest|if .{1,40} matches|"
+    r"should|unvalidated|not confirmed|too early|too soon|potential(?:ly)?|up to|"
+    r"puts? (?:\w+ ){1,6}at|reckons?|believes?|hasn't published|not published|guess)\b",
+    re.IGNORECASE,
+)
+_THIRD_PARTY = re.compile(
+    r"\b(?:according to|survey|surveys|study|studies|analysts?|industry|industry-wide|"
+    r"benchmarks?|research(?:ers)? (?:shows?|found)|report(?:s|ed)? that|gartner|"
+    r"forrester|idc|mckinsey)\b",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(
+    r"\b(?:adopted by|trusted by|used by|customers? (?:like|such as)|companies use|teams use|"
+    r"since (?:launching|its launch|launch)|founded in|headquartered|our customers|"
+    r"is used by|millions of users)\b",
+    re.IGNORECASE,
+)
+_SINGULAR_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|mine|myself)\b")
+_FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'd|we'll|our|ours|us|ourselves)\b", re.I)
+
+
+def measured_score(sentence: str) -> int:
+    """How much a sentence reads like a measured outcome (0 = not at all; >= 3 = a result)."""
+    masked = _VERSION.sub(" ", _YEAR.sub(" ", sentence))
+    masked = _NOT_CHANGE.sub(" ", _VAGUE.sub(" ", _SIZE.sub(" ", masked)))
+    if not (_DIGIT.search(masked) or _NUMBER_WORD.search(masked)):
+        return 0
+    change = 3 if _STRONG.search(masked) else (1 if _WEAK.search(masked) else 0)
+    return 1 + change + bool(_UNIT.search(masked))
+
+
+@dataclass(frozen=True)
+class NoteContext:
+    """What fact extraction knows about the note besides the sentence."""
+
+    customer: str
+    offering: str
+    aliases: tuple[str, ...]
+    capitalised: frozenset[str]  # words the note capitalises mid-sentence: names
+
+
+def extract_facts(note: CaseNote) -> list[Fact]:
+    """The note's outcome facts, strongest first (at most MAX_FACTS)."""
+    found = sentences(note.body)
+    context = NoteContext(
+        customer=note.customer,
+        offering=note.offering,
+        aliases=tuple(note.offering_aliases),
+        capitalised=_mid_sentence_capitals(found),
+    )
+    facts: list[Fact] = []
+    for position, segment in enumerate(found):
+        fact = fact_from(segment, position, context)
+        if fact is not None and all(f.text != fact.text for f in facts):
+            facts.append(fact)
+    facts.sort(key=lambda f: (-f.score, f.position))
+    return facts[:MAX_FACTS]
+
+
+def fact_from(segment: Segment, position: int, context: NoteContext) -> Fact | None:
+    source = segment.text.strip()
+    score = measured_score(source)
+    if score < MIN_SCORE or word_count(source) > MAX_FACT_WORDS or rejected(source, context):
+        return None
+    text = _normalise(_as_prose(source) if segment.kind == "bullet" else source, context)
+    if text is None:
+        return None
+    return Fact(
+        text=text,
+        clause=_clause(text, context),
+        source=source,
+        kind="quote" if segment.kind == "quote" else segment.kind,
+        score=score,
+        position=position,
+    )
+
+
+def rejected(sentence: str, context: NoteContext) -> str | None:
+    """Why a sentence can never be a fact of this customer (None = it may be)."""
+    if sentence.rstrip().endswith("?"):
+        return "a question"
+    if _DANGLING.match(sentence.lstrip("\"“'‘( ")):
+        return "leans on the sentence before it"
+    if _PRONOUN.search(sentence):
+        return "its subject is named in another sentence"
+    if instruction_like(sentence, note=True):
+        return "instruction-like text"
+    if _SETBACK.search(sentence):
+        return "a setback, not a result"
+    if _BEFORE_STATE.search(sentence):
+        return "the state before the change"
+    if _HEDGE.search(sentence):
+        return "a hedged or projected number"
+    if _THIRD_PARTY.search(sentence):
+        return "a third party's statistic"
+    if _BOILERPLATE.search(sentence):
+        return "the vendor's own boilerplate"
+    if _SINGULAR_FIRST_PERSON.search(sentence):
+        return "one person's view"
+    if _other_company_subject(sentence, context):
+        return "another company's result"
+    return None
+
+
+def _as_prose(sentence: str) -> str:
+    """Bullet shorthand as a sentence: "Lead time: 7 days → 1.5 days" and "P99 latency from
+    800 ms to 90 ms" become "... went from ... to ..."; anything else with a colon or an arrow
+    is left for `rejected`-style checks in _normalise."""
+    text = sentence.strip().rstrip(".")
+    label = _LABEL_CHANGE.match(text)
+    if label and re.search(r"\d|" + _QTY, label.group("before")):
+        before = label.group("before").strip()
+        after = label.group("after").strip()
+        return f"{label.group('subject').strip()} went from {before} to {after}."
+    verbless = _VERBLESS_FROM.match(text)
+    if verbless and not _VERBISH.search(verbless.group("subject")) and ":" not in text:
+        return f"{verbless.group('subject')} went from {verbless.group('rest')}."
+    return sentence
+
+
+def _other_company_subject(sentence: str, context: NoteContext) -> bool:
+    """The sentence opens with a brand-like name that is not the customer's: a third party's
+    result ("Globex grew revenue 900%") or the vendor's ("Chronolake compresses data 10x")."""
+    match = NAME.match(sentence.lstrip("\"“'‘( "))
+    if match is None:
+        return False
+    name = match.group(0)
+    own = [context.customer, *context.customer.split()[:1]]
+    if any(name.lower().startswith(o.lower()) for o in own if len(o) >= 3):
+        return False
+    if name.lower() in (context.offering.lower(), *(a.lower() for a in context.aliases)):
+        return True
+    first = name.split()[0]
+    # "Month-end close", "Rollback time": ordinary words open a sentence; a name is one the
+    # note also capitalises mid-sentence, or a word English does not know ("Globex").
+    return (first in context.capitalised and zipf(first) < 4.5) or zipf(first) < 1.5
+
+
+def _mid_sentence_capitals(found: list[Segment]) -> frozenset[str]:
+    words: set[str] = set()
+    for segment in found:
+        for token in re.findall(r"(?<=\s)[A-Z][a-z]+(?:['’]s)?", segment.text):
+            words.add(re.sub(r"['’]s$", "", token))
+    return frozenset(words)
+
+
+_AUX = {
+    "were": "was",
+    "are": "is",
+    "have": "has",
+    "do": "does",
+    "don't": "doesn't",
+    "haven't": "hasn't",
+    "aren't": "isn't",
+    "weren't": "wasn't",
+}
+_CONTRACTIONS = {"we've": "has", "we're": "is", "we'd": "had", "we'll": "will"}
+_KEEP = {
+    "was",
+    "had",
+    "did",
+    "can",
+    "could",
+    "will",
+    "would",
+    "should",
+    "must",
+    "cut",
+    "put",
+    "set",
+    "let",
+    "hit",
+    "shut",
+    "spread",
+    "read",
+    "cost",
+    "beat",
+    "went",
+    "grew",
+    "saw",
+    "got",
+    "took",
+    "made",
+    "ran",
+    "brought",
+    "built",
+    "spent",
+    "kept",
+    "won",
+    "shrank",
+    "fell",
+    "rose",
+    "moved",
+    "began",
+    "became",
+    "found",
+    "gave",
+    "left",
+    "lost",
+    "paid",
+    "sold",
+    "sent",
+    "chose",
+}
+_ADVERBS = {"now", "also", "still", "then", "just", "already", "recently", "finally", "only"}
+
+
+def _normalise(sentence: str, context: NoteContext) -> str | None:
+    """Third person, customer as a placeholder, no quote marks, one final full stop."""
+    text = re.sub(r"[\"“”]", "", sentence).strip()
+    for pattern in confidential_patterns(context.customer):
+        text = pattern.sub(
+            lambda m: CUSTOMER + ("'s" if m.group(0).endswith(("'s", "’s")) else ""), text
+        )
+    if re.search(r"[:→]|->", text):
+        return None  # a label or a table row, not a sentence copy can reuse
+    third = _third_person(text)
+    if third is None or _FIRST_PERSON.search(third):
+        return None
+    third = third.rstrip(" ,;:")
+    third = third if third.endswith((".", "!")) else third + "."
+    return _upper_first(third)
+
+
+def _third_person(text: str) -> str | None:
+    tokens = re.split(r"(\s+)", text)
+    subject_named = False
+    out: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        bare = token.strip(",.;:()")
+        lowered = bare.lower().replace("’", "'")
+        trail = token[len(token.rstrip(",.;:)")) :] if bare else ""
+        if lowered in ("we", *_CONTRACTIONS):
+            subject = "it" if subject_named else CUSTOMER
+            subject_named = True
+            if lowered in _CONTRACTIONS:
+                out.append(f"{subject} {_CONTRACTIONS[lowered]}{trail}")
+            else:
+                out.append(subject + trail)
+                verb_at = _next_word(tokens, index, skip=_ADVERBS)
+                if verb_at is None:
+                    return None
+                tokens[verb_at] = _agree(tokens[verb_at])
+            index += 1
+            continue
+        if lowered == "our":
+            out.append(f"{CUSTOMER}'s" if not subject_named else "its")
+            subject_named = True
+        elif lowered == "us":
+            out.append("the team" + trail)
+        elif lowered == "ourselves":
+            out.append("itself" + trail)
+        elif lowered == "ours":
+            return None
+        else:
+            out.append(token)
+        index += 1
+    return "".join(out)
+
+
+def _next_word(tokens: list[str], index: int, skip: set[str]) -> int | None:
+    for at in range(index + 1, len(tokens)):
+        word = tokens[at].strip(",.;:()").lower()
+        if not word or word.isspace():
+            continue
+        if word in skip:
+            continue
+        return at
+    return None
+
+
+def _agree(token: str) -> str:
+    """A verb after a singular subject: were -> was, deploy -> deploys; past forms stay."""
+    core = token.strip(",.;:()")
+    lowered = core.lower().replace("’", "'")
+    trail = token[len(core) :]
+    if lowered in _AUX:
+        return _AUX[lowered] + trail
+    if lowered in _KEEP or lowered.endswith("ed") or not lowered.isalpha():
+        return token
+    if lowered.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return core + "es" + trail
+    if lowered.endswith("y") and lowered[-2:-1] not in "aeiou":
+        return core[:-1] + "ies" + trail
+    return core + "s" + trail
+
+
+def _clause(text: str, context: NoteContext) -> str:
+    """The fact as it reads after "At <customer>, ": the first word lower-cased only when it is
+    an ordinary word, never a name ("Jackson", "Kubernetes") or an acronym."""
+    first = text.split()[0] if text.split() else ""
+    if first.startswith(CUSTOMER):
+        return text
+    core = first.strip(",.;:")
+    ordinary = (
+        core.split("-")[0].lower() not in CALENDAR
+        and core[:1].isupper()
+        and core[1:].islower()
+        and core not in context.capitalised
+        and zipf(core.lower()) >= 3.0
+    )
+    return core[:1].lower() + text[1:] if ordinary else text
+
+
+CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december christmas easter".split()
+)
+
+
+def _upper_first(text: str) -> str:
+    if text.startswith(CUSTOMER):
+        return text
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,46 @@
+"""Well-formed sentences: what real note text breaks when it is copied without care.
+
+A sentence of copy must start with a capital, end with a full stop (the headline may not),
+balance its quotation marks, and not run into a heading ("reduced by 5x Background: There
+were...") or stop at a colon. Bullets and Markdown marks do not belong in prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.scoring.models import Span
+from app.text import balanced_quotes, sentence_spans
+
+_RUN_IN = re.compile(r"(?<=[\w%)])\s+[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+[\"“]?[A-Z]")
+_MARKUP = re.compile(r"^\s*(?:[-*+•#>]|\d+[.)])\s")
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
+
+
+def problems(text: str, headline: str = "") -> list[Span]:
+    """Every malformed sentence of `text`, with what is wrong with it."""
+    found: list[Span] = []
+    for start, end, sentence in sentence_spans(text):
+        why = _why(sentence, is_headline=bool(headline) and sentence.strip() == headline.strip())
+        if why:
+            found.append(Span(start=start, end=end, text=sentence, kind="fragment", message=why))
+    return found
+
+
+def _why(sentence: str, is_headline: bool) -> str | None:
+    stripped = sentence.strip()
+    letter = _FIRST_LETTER.search(stripped)
+    first_word = stripped.split()[0] if stripped.split() else ""
+    if letter and letter.group(0).islower() and not re.search(r"[a-z][A-Z]", first_word):
+        return "starts in lower case: a fragment of a longer sentence"
+    if not balanced_quotes(stripped):
+        return "unbalanced quotation marks"
+    if _RUN_IN.search(stripped):
+        return "runs into a heading"
+    if stripped.rstrip(" .").endswith(":"):
+        return "stops at a colon"
+    if _MARKUP.match(stripped):
+        return "list or heading markup in prose"
+    if not is_headline and not stripped.endswith((".", "!", "?", ".)", '."', ".”")):
+        return "no full stop: a heading or list item posing as a sentence"
+    return None
