@@ -10,12 +10,15 @@ from typing import Annotated, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.jobs import JobStore
 from app.api.runner import JobRunner
 from app.api.security import ConfigError, KeyRing, Principal, RateLimiter, parse_keys
 from app.config import Settings
-from app.errors import AuthError, ForbiddenError, RateLimitedError
+from app.errors import AuthError, ForbiddenError, PrimedError, RateLimitedError
 from app.services import Services
 
 P = ParamSpec("P")
@@ -72,17 +75,52 @@ _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <API k
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key")
 
 
+def identify(keys: KeyRing, presented: str | None) -> Principal:
+    """The caller of a presented key: AuthError (401) without one, ForbiddenError (403) for a
+    key the server does not know."""
+    if not presented:
+        raise AuthError("no API key: send `Authorization: Bearer <key>` or `X-API-Key: <key>`")
+    principal = keys.identify(presented)
+    if principal is None:
+        raise ForbiddenError("this API key is not valid", code="invalid_api_key")
+    return principal
+
+
+class KeyGate:
+    """Answers 401/403 to a /v1 request without a valid key before anything reads its body:
+    without a key nobody makes the server read or parse up to PRIMED_API_MAX_BODY_BYTES.
+    (FastAPI reads and parses a route's body before it runs the route's dependencies.) The
+    `authenticate` dependency then checks the same key again and applies the rate limit."""
+
+    def __init__(self, app: ASGIApp, keys: KeyRing, prefix: str = "/v1/") -> None:
+        self.app = app
+        self.keys = keys
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope["path"]).startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        scheme, credentials = get_authorization_scheme_param(headers.get("authorization"))
+        presented = credentials if scheme.lower() == "bearer" else headers.get("x-api-key")
+        try:
+            identify(self.keys, presented)
+        except PrimedError as exc:
+            from app.api.errors import on_primed_error
+
+            response = await on_primed_error(Request(scope), exc)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def authenticate(
     state: State,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     header: Annotated[str | None, Depends(_header)],
 ) -> Principal:
-    presented = bearer.credentials if bearer is not None else header
-    if not presented:
-        raise AuthError("no API key: send `Authorization: Bearer <key>` or `X-API-Key: <key>`")
-    principal = state.keys.identify(presented)
-    if principal is None:
-        raise ForbiddenError("this API key is not valid", code="invalid_api_key")
+    principal = identify(state.keys, bearer.credentials if bearer is not None else header)
     wait = state.limiter.acquire(principal.key_id)
     if wait:
         raise RateLimitedError(wait)

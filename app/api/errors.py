@@ -15,7 +15,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.schemas import ErrorBody, ErrorDetail, FieldProblem
@@ -23,6 +25,7 @@ from app.errors import InvalidInputError, PrimedError, RateLimitedError
 
 log = logging.getLogger("primed.api")
 REQUEST_ID = "X-Request-ID"
+NOT_JSON = "the body is not valid JSON"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -48,6 +51,36 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+class JsonCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the JSON error envelope rather
+    than as text/plain."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "OPTIONS":
+            await super().__call__(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if "origin" not in headers or "access-control-request-method" not in headers:
+            await super().__call__(scope, receive, send)
+            return
+        answer = self.preflight_response(request_headers=headers)
+        if answer.status_code < 400:
+            await answer(scope, receive, send)
+            return
+        refused = bytes(answer.body).decode("utf-8").removeprefix("Disallowed CORS ")
+        kept = {
+            k: v for k, v in answer.headers.items() if k not in ("content-type", "content-length")
+        }
+        response = error_response(
+            Request(scope),
+            answer.status_code,
+            "cors_refused",
+            f"CORS preflight refused: this {refused} is not allowed (PRIMED_API_CORS_ORIGINS)",
+            headers=kept,
+        )
+        await response(scope, receive, send)
 
 
 def request_id(request: Request) -> str | None:
@@ -99,6 +132,11 @@ async def on_primed_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if any(error.get("type") == "json_invalid" for error in exc.errors()):
+        # FastAPI names the byte offset as if it were a field ("check 9"): say it plainly, and
+        # the same way for the routes that parse their body themselves.
+        details = [FieldProblem(field="body", message=NOT_JSON)]
+        return error_response(request, 422, "validation_error", NOT_JSON, details)
     details = [
         FieldProblem(field=_field(error.get("loc", ())), message=str(error.get("msg", "invalid")))
         for error in exc.errors()

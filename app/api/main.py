@@ -8,11 +8,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
-from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
-from app.api import errors, openapi
-from app.api.deps import ApiState
+from app.api import docs, errors, openapi
+from app.api.deps import ApiState, KeyGate
 from app.api.limits import BodyLimitMiddleware
 from app.api.routes import batches, case_notes, health, rewrites, scores, titles
 from app.api.schemas import BatchIn, NotesIn
@@ -55,15 +54,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs" if settings.api_docs else None,
+        docs_url=None,  # served by app.api.docs, with local assets
         redoc_url=None,
         openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.state.primed = state
     errors.install(app)
+    # Middleware added first runs innermost: the key gate sits inside CORS (so a 401 carries
+    # CORS headers and preflights never need a key) and inside the request id.
+    app.add_middleware(KeyGate, keys=state.keys)
     if settings.api_cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            errors.JsonCORSMiddleware,
             allow_origins=settings.api_cors_origins,
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
@@ -74,4 +76,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (rewrites, scores, batches, case_notes, titles, health):
         app.include_router(module.router)
     openapi.install(app, [BatchIn, NotesIn])
+    if settings.api_docs:
+        docs.install(app, "/openapi.json")
     return app

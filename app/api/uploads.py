@@ -16,11 +16,12 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
 
+from app.api.limits import BodyTooLarge
 from app.errors import InvalidInputError, TooLargeError
 
 Model = TypeVar("Model", bound=BaseModel)
+MAX_FIELDS = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -55,9 +56,8 @@ async def json_body(request: Request, model: type[Model]) -> Model:
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
+        # json_invalid errors are reported as "the body is not valid JSON" (app.api.errors).
         errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
-        if any(e["type"] == "json_invalid" for e in errors):
-            errors = [{"loc": ("body",), "msg": "the body is not valid JSON", "type": "json"}]
         raise RequestValidationError(errors) from exc
 
 
@@ -66,11 +66,20 @@ async def form_parts(
 ) -> tuple[list[FilePart], dict[str, list[str]]]:
     """The files (field `files`) and the text fields of a multipart body."""
     try:
-        form = await request.form(max_files=max_files, max_fields=100)
-    except HTTPException:
+        form = await request.form(max_files=max_files, max_fields=MAX_FIELDS)
+    except BodyTooLarge:
         raise  # the body limit (413)
-    except Exception as exc:  # starlette raises its own types for malformed multipart
-        detail = getattr(exc, "detail", None) or str(exc) or type(exc).__name__
+    except Exception as exc:  # starlette raises its own types (a 400) for malformed multipart
+        detail = str(getattr(exc, "detail", None) or exc or type(exc).__name__)
+        if detail.startswith("Too many files"):
+            raise InvalidInputError(
+                f"over the limit of {max_files} files per request (PRIMED_API_MAX_DOCUMENTS)",
+                "files",
+            ) from exc
+        if detail.startswith("Too many fields"):
+            raise InvalidInputError(
+                f"over the limit of {MAX_FIELDS} form fields per request", "body"
+            ) from exc
         raise InvalidInputError(f"the multipart body cannot be read ({detail})", "files") from exc
     files: list[FilePart] = []
     fields: dict[str, list[str]] = {}

@@ -111,3 +111,15 @@ def test_another_labels_job_is_not_found(sample_client: TestClient) -> None:
     ):
         response = sample_client.request(method, path, headers=auth(OTHER))
         assert response.status_code == 404, (method, path)
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r[0] == "POST"], ids=lambda r: r[1])
+def test_without_a_valid_key_a_bad_body_is_never_parsed(
+    sample_client: TestClient, route: Any
+) -> None:
+    """401/403 come before the body is read: nobody without a key makes the server parse it."""
+    for headers, status in (({}, 401), ({"X-API-Key": "pk_guess"}, 403)):
+        response = sample_client.post(
+            route[1], headers={**headers, "Content-Type": "application/json"}, content=b"{"
+        )
+        assert response.status_code == status, response.text

@@ -135,3 +135,46 @@ def test_a_lone_surrogate_in_copy_is_422_naming_copy(sample_client: TestClient) 
     error = assert_envelope(response.json(), "validation_error")
     assert [d["field"] for d in error["details"]] == ["copy"]  # type: ignore[index]
     assert "surrogate" in str(error["details"])
+
+
+@pytest.mark.parametrize("path", ["/v1/rewrites", "/v1/scores", "/v1/batches", "/v1/case-notes"])
+def test_a_body_that_is_not_json_is_one_clear_error_everywhere(
+    sample_client: TestClient, path: str
+) -> None:
+    response = sample_client.post(
+        path, headers={**auth(RW), "Content-Type": "application/json"}, content=b'{"copy": '
+    )
+    assert response.status_code == 422, response.text
+    error = assert_envelope(response.json(), "validation_error")
+    assert error["details"] == [{"field": "body", "message": "the body is not valid JSON"}]
+    assert error["message"] == "the body is not valid JSON"
+
+
+@pytest.mark.parametrize(("path", "field"), [("/v1/batches", "files"), ("/v1/case-notes", "files")])
+def test_too_many_files_is_422_naming_the_field(
+    empty_client: TestClient, path: str, field: str
+) -> None:
+    files = [("files", (f"n{i}.md", b"LedgerFlow close.", "text/markdown")) for i in range(201)]
+    response = empty_client.post(path, headers=auth(RW), files=files, data={"titles": "CFO"})
+    assert response.status_code == 422, response.text
+    error = assert_envelope(response.json(), "invalid_input")
+    assert [d["field"] for d in error["details"]] == [field]  # type: ignore[index]
+    assert "200" in str(error["message"]) and "PRIMED_API_MAX_DOCUMENTS" in str(error["message"])
+
+
+def test_a_refused_cors_preflight_is_a_json_error(tmp_path: Path) -> None:
+    settings = api_settings(tmp_path, api_cors_origins=["https://cms.example.com"])
+    with TestClient(create_app(settings)) as client:
+        response = client.options(
+            "/v1/rewrites",
+            headers={
+                "Origin": "https://evil.example.com",
+                "Access-Control-Request-Method": "POST",
+                "X-Request-ID": "req-cors-0001",
+            },
+        )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    error = assert_envelope(response.json(), "cors_refused")
+    assert "origin" in str(error["message"]) and error["request_id"] == "req-cors-0001"
+    assert "access-control-allow-origin" not in response.headers
