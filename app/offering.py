@@ -71,21 +71,25 @@ def resolve_offering(
             weights[name] = own
         elif compared:
             competitors.append(name)
-    found = tuple(competitors)
+    mentioned = [*weights, *competitors]
+
+    def others(chosen: str | None) -> tuple[str, ...]:
+        return tuple(sorted(n for n in mentioned if n != chosen))
+
     for part in ("headline", "opening"):
         if first_in[part]:
             best = min(first_in[part], key=lambda n: first_in[part][n])
-            return OfferingMatch(best, True, "named", found)
+            return OfferingMatch(best, True, "named", others(best))
         if part == "headline" and (self_name := _self_name(headline, copy, offerings)):
-            return OfferingMatch(self_name, False, "not_in_store", found)
+            return OfferingMatch(self_name, False, "not_in_store", others(None))
     ranked = sorted(weights, key=lambda n: -weights[n])
     if (
         ranked
         and weights[ranked[0]] >= 2
         and (len(ranked) == 1 or weights[ranked[0]] >= 2 * weights[ranked[1]])
     ):
-        return OfferingMatch(ranked[0], True, "named", found)
-    return OfferingMatch(None, False, "unknown", found)
+        return OfferingMatch(ranked[0], True, "named", others(ranked[0]))
+    return OfferingMatch(None, False, "unknown", others(None))
 
 
 def _head(copy: str) -> tuple[str, str]:
@@ -119,35 +123,52 @@ def _weigh(copy: str, names: tuple[str, ...]) -> tuple[float, int]:
 
 
 def _self_name(headline: str, copy: str, offerings: Mapping[str, tuple[str, ...]]) -> str | None:
-    """A brand-like name the headline gives the product, when it is none of the store's:
-    the brand word, with the capitalised words after it when the copy repeats them
-    ("Tessera Pay")."""
+    """The name the headline gives the product, when it is none of the store's: a headline
+    word the copy writes capitalised mid-sentence and never in lower case (a brand; not
+    "Observability", which the body also writes in lower case), spelled as the body spells it,
+    with the capitalised words after it that the copy repeats with it ("Keystone ID")."""
     known = {n.lower() for name, aliases in offerings.items() for n in (name, *aliases)}
+    body = copy[len(headline) :] if copy.lstrip(" #").startswith(headline) else copy
     words = headline.split()
-    letters = [c for c in headline if c.isalpha()]
-    shouting = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
     for index, raw in enumerate(words):
         word = raw.strip("#*:()[],.!?\"'“”")
-        if shouting and word.isalpha():
-            word = word.title()
-        if not word[:1].isupper() or word.lower() in known:
+        if len(word) < 3 or not word[:1].isupper() or word.lower() in known:
             continue
         before = " ".join(words[:index])[-30:]
         after = " " + " ".join(words[index + 1 :])[:20]
         if _COMPARISON_BEFORE.search(before) or _COMPARISON_AFTER.match(after):
             continue
-        if not (re.search(r"[a-z][A-Z]", word) or zipf(word) < 2.5) or len(word) < 3:
+        common = zipf(word) >= 4.0 and not re.search(r"[a-z][A-Z]", word)
+        if common:
             continue
-        if word.isupper() and not shouting:
-            continue  # an acronym (SAML, API) is a feature, not the product's name
-        name = word
+        spelled = _brand_spelling(word, body)
+        if spelled is None and len(words) <= 3 and index == 0 and zipf(word) < 2.5:
+            spelled = word  # "# Memstash": a headline that is the product's name alone
+        if spelled is None:
+            continue
+        name = spelled
         for extra in words[index + 1 : index + 3]:
-            longer = f"{name} {extra.strip('#*:()[],.!?')}"
-            if len(re.findall(rf"(?<![\w-]){re.escape(longer)}(?![\w-])", copy, re.I)) < 2:
+            candidate = _brand_spelling(f"{name} {extra.strip('#*:()[],.!?')}", body, phrase=True)
+            if candidate is None:
                 break
-            name = longer if not shouting else longer.title()
+            name = candidate
         return name
     return _subject_name(headline, known) or _repeated_lead(words, copy, known)
+
+
+def _brand_spelling(word: str, body: str, phrase: bool = False) -> str | None:
+    """How the body spells `word` when it is a brand: capitalised mid-sentence at least once,
+    never in lower case, not an acronym; None otherwise."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+    spellings = [m.group(0) for m in pattern.finditer(body)]
+    if not spellings or any(s[:1].islower() for s in spellings):
+        return None
+    mixed = [s for s in spellings if not s.isupper()]
+    if not mixed:
+        return None  # only ever in capitals: an acronym (SSO, API), or a shouted heading
+    if phrase and len(spellings) < 2:
+        return None
+    return max(set(mixed), key=mixed.count)
 
 
 _SUBJECT = re.compile(
@@ -157,7 +178,7 @@ _SUBJECT = re.compile(
 
 
 def _subject_name(headline: str, known: set[str]) -> str | None:
-    """"Acme Widget offers ...": the capitalised words before a product verb."""
+    """ "Acme Widget offers ...": the capitalised words before a product verb."""
     match = _SUBJECT.match(headline.strip())
     if match is None:
         return None

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 
 _PATTERNS = (
-    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,40}\b(?:instructions?|prompts?|rules|"
-    r"guidelines|context|above|previous|prior)\b",
+    r"\b(?:ignore|disregard|forget)\b[^.]{0,40}\b(?:instructions?|prompts?|guidelines|"
+    r"(?:the|all|these|those|your|previous|prior) rules|rules above|context|above|previous|"
+    r"prior)\b",
+    r"\boverride\b[^.]{0,20}\b(?:instructions?|prompts?|system prompt|safety)\b",
+    r"\byou are now\b",
     r"\b(?:system|developer) (?:prompt|message|instructions?)\b",
     r"\byou are (?:now )?(?:an?|the) (?:ai|assistant|language model|model|chatbot)\b",
     r"\bas an ai\b",
@@ -24,8 +27,9 @@ _INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE
 # A note's sentence that opens with an order to its reader; copy may open with an imperative
 # ("Close the books in days"), so this applies to case notes only.
 _ORDER = re.compile(
-    r"^\W*(?:say|write|output|print|respond|reply|repeat|pretend|act as|state that|"
-    r"make sure (?:you|to))\b(?![-'’])",
+    r"^\W*(?:(?:say|tell)\b(?![-'’])|(?:respond|reply|answer) with\b|"
+    r"(?:write|output|print|respond|reply|repeat|state|claim)\s+"
+    r"(?:that|the following|this|exactly|only|:|[\"“])|pretend\b|act as\b|make sure (?:you|to)\b)",
     re.IGNORECASE,
 )
 

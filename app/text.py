@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+# A sentence ends at . ! or ?, with any closing quotes or brackets it carries, before a space
+# and a capital, a digit or an opening quote.
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATIONS = (
     "e.g.",
     "i.e.",
@@ -63,7 +65,7 @@ def _split_prose(text: str) -> list[str]:
         candidate = text[start : match.start()]
         if candidate.endswith(_ABBREVIATIONS):
             continue
-        parts.append(candidate.strip())
+        parts.append((candidate + match.group(1)).strip())
         start = match.end()
     parts.append(text[start:].strip())
     return [p for p in parts if p]

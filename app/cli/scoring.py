@@ -18,6 +18,7 @@ from app.documents import read_document
 from app.errors import InvalidInputError
 from app.scoring.models import ScoreCard
 from app.scoring.scorecard import EvidenceText, ScoreInput
+from app.yamlio import describe_validation_error
 
 KIND_STYLES = {
     "residue": "bold red",
@@ -37,23 +38,34 @@ def register(app: typer.Typer) -> None:
 
 def load_evidence(path: Path) -> list[EvidenceText]:
     """A JSON list (EvidenceText, or `primed search --format json` output), or case-note files."""
+    if not path.exists():
+        raise InvalidInputError(f"{path}: no such file or folder")
     if path.suffix.lower() == ".json":
         try:
             items = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(items, list):
-                raise InvalidInputError(f"{path}: expected a JSON list of evidence")
-            for item in items:
-                if isinstance(item, dict) and "id" not in item and "note_id" in item:
-                    item["id"] = item["note_id"]
-            allowed = set(EvidenceText.model_fields)
-            cleaned = [
-                {k: v for k, v in i.items() if k in allowed} if isinstance(i, dict) else i
-                for i in items
-            ]
-            return TypeAdapter(list[EvidenceText]).validate_python(cleaned)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValidationError) as exc:
+        except OSError as exc:
+            raise InvalidInputError(f"{path}: cannot read the file ({exc.strerror})") from exc
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(f"{path}: not UTF-8 text (bad byte at {exc.start})") from exc
+        except json.JSONDecodeError as exc:
             raise InvalidInputError(
-                f"{path}: not a JSON evidence list ({type(exc).__name__})"
+                f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from exc
+        if not isinstance(items, list):
+            raise InvalidInputError(f"{path}: expected a JSON list of evidence")
+        for item in items:
+            if isinstance(item, dict) and "id" not in item and "note_id" in item:
+                item["id"] = item["note_id"]
+        allowed = set(EvidenceText.model_fields)
+        cleaned = [
+            {k: v for k, v in i.items() if k in allowed} if isinstance(i, dict) else i
+            for i in items
+        ]
+        try:
+            return TypeAdapter(list[EvidenceText]).validate_python(cleaned)
+        except ValidationError as exc:
+            raise InvalidInputError(
+                f"{path}: not a JSON evidence list ({describe_validation_error(exc)})"
             ) from exc
     from app.corpus.loaders import load_paths
     from app.evals.run import note_evidence
@@ -163,12 +175,20 @@ def run_eval(
 
     ctx = Context()
     name, description, cases = load_suites(suite)
-    case_notes = load_notes(notes or ctx.settings.samples_dir / "case_notes")
+    samples = ctx.settings.samples_dir
+    case_notes = (
+        load_notes(notes)
+        if notes
+        else {
+            **load_notes(samples / "case_notes"),
+            **load_notes(samples / "real-world" / "case_notes"),
+        }
+    )
     validate_cases(cases, ctx.titles, case_notes)
     available = {"reference": reference_engine(case_notes)}
-    for name in ("grounded", "naive", "llm"):
-        if name in engine:
-            available[name] = pipeline_engine(ctx.pipeline, name)
+    for engine_name in ("grounded", "naive", "llm"):
+        if engine_name in engine:
+            available[engine_name] = pipeline_engine(ctx.pipeline, engine_name)
     unknown = [e for e in engine if e not in available]
     if unknown:
         raise InvalidInputError(

@@ -18,7 +18,7 @@ from app.domain import CaseNote, Chunk
 from app.safety import instruction_like
 from app.text import split_words, word_count
 
-CHUNKER_VERSION = "2"  # 2: structure-aware segments, outcome facts
+CHUNKER_VERSION = "3"  # 2: segments and outcome facts; 3: fact rules revised
 
 _NUMBER = re.compile(r"\d")
 _STRONG_CHANGE = re.compile(

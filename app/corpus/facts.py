@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from app.corpus.segments import Segment, sentences
 from app.domain import CaseNote, Fact
 from app.safety import instruction_like
-from app.scoring.grounding import NAME, confidential_patterns
+from app.scoring.grounding import LEADING, NAME, confidential_patterns
 from app.scoring.words import zipf
 from app.text import word_count
 
@@ -27,7 +27,10 @@ MAX_FACTS = 12
 MIN_SCORE = 4  # a number and a change: "fell from 9 days to 4", "60% lower", "5x faster"
 
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)(?:s|-\d{2,4})?\b|\bFY\s?\d{2,4}\b|\bQ[1-4]\b")
-_VERSION = re.compile(r"\bv?\d+(?:\.\d+){1,3}(?:\.x)?\b(?=\s|$|[,;)])(?<!\d\.\d)|\bv\d+\b")
+_VERSION = re.compile(
+    r"\b(?:v|version\s+|release\s+)\d+(?:\.\d+){0,3}(?:\.x)?\b|\b\d+\.\d+\.\d+(?:\.\d+)?\b",
+    re.IGNORECASE,
+)
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
@@ -55,7 +58,8 @@ _STRONG = re.compile(
     rf"{_QTY}[^.;→]{{0,40}}?(?:→|->)[^.;]{{0,30}}?{_QTY}|"
     rf"\b(?:down|up)\s+(?:by\s+)?(?:about\s+|roughly\s+)?{_QTY}|"
     rf"{_QTY}[\w.,%$€£]*\s*(?:x|times|percent|per cent|%)?\s+(?:lower|faster|fewer|less|more|"
-    r"higher|cheaper|smaller|quicker|better|shorter)\b|"
+    r"higher|cheaper|smaller|quicker|better|shorter|reduction|drop|decrease|increase|"
+    r"improvement|cut|fall|rise|saving|savings)\b|"
     r"\b(?:cut|cuts|fell|falls|dropped|drops|reduced|reduces|shrank|shrunk|"
     r"halved|doubled|tripled|rose|grew|increased|improved|saved|saves|eliminated|avoided|"
     r"recovered|lowered|decreased|declined|down from|up from|instead of|no longer|went from)\b",
@@ -95,8 +99,10 @@ _UNIT = re.compile(
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
-    r"\b(?:estimates?|estimated|expects?|expected to|projected|projects|forecasts? to|could|"
-    r"would|might|may|hopes?|aims? to|plans? to|targets?|goal is|if the rest|if .{1,40} matches|"
+    r"\b(?:estimates?|estimated|expects?|expected to|projected|projects|forecasts? to|"
+    r"(?:could|would|might|may)\s+(?:\w+\s+)?(?:save|cut|reduce|lower|grow|increase|improve|"
+    r"be|reach|see|get|deliver|mean|add|double|halve)|"
+    r"hopes?|aims? to|plans? to|targets?|goal is|if the rest|if .{1,40} matches|"
     r"should|unvalidated|not confirmed|too early|too soon|potential(?:ly)?|up to|"
     r"puts? (?:\w+ ){1,6}at|reckons?|believes?|hasn't published|not published|guess)\b",
     re.IGNORECASE,
@@ -113,6 +119,7 @@ _BOILERPLATE = re.compile(
     r"is used by|millions of users)\b",
     re.IGNORECASE,
 )
+_QUOTED_PHRASE = re.compile(r"[\"“][^\"“”]{1,40}[\"”]")  # 'calls about "where is my parcel"'
 _SINGULAR_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|mine|myself)\b")
 _FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'd|we'll|our|ours|us|ourselves)\b", re.I)
 
@@ -135,6 +142,7 @@ class NoteContext:
     offering: str
     aliases: tuple[str, ...]
     capitalised: frozenset[str]  # words the note capitalises mid-sentence: names
+    lowercase: frozenset[str] = frozenset()  # words the note writes in lower case somewhere
 
 
 def extract_facts(note: CaseNote) -> list[Fact]:
@@ -145,6 +153,7 @@ def extract_facts(note: CaseNote) -> list[Fact]:
         offering=note.offering,
         aliases=tuple(note.offering_aliases),
         capitalised=_mid_sentence_capitals(found),
+        lowercase=frozenset(re.findall(r"\b[a-z][a-z'’-]+\b", note.body)),
     )
     facts: list[Fact] = []
     for position, segment in enumerate(found):
@@ -157,10 +166,11 @@ def extract_facts(note: CaseNote) -> list[Fact]:
 
 def fact_from(segment: Segment, position: int, context: NoteContext) -> Fact | None:
     source = segment.text.strip()
-    score = measured_score(source)
+    prose = _as_prose(source) if segment.kind == "bullet" else source
+    score = measured_score(prose)
     if score < MIN_SCORE or word_count(source) > MAX_FACT_WORDS or rejected(source, context):
         return None
-    text = _normalise(_as_prose(source) if segment.kind == "bullet" else source, context)
+    text = _normalise(prose, context)
     if text is None:
         return None
     return Fact(
@@ -193,7 +203,7 @@ def rejected(sentence: str, context: NoteContext) -> str | None:
         return "a third party's statistic"
     if _BOILERPLATE.search(sentence):
         return "the vendor's own boilerplate"
-    if _SINGULAR_FIRST_PERSON.search(sentence):
+    if _SINGULAR_FIRST_PERSON.search(_QUOTED_PHRASE.sub(" ", sentence)):
         return "one person's view"
     if _other_company_subject(sentence, context):
         return "another company's result"
@@ -217,21 +227,60 @@ def _as_prose(sentence: str) -> str:
 
 
 def _other_company_subject(sentence: str, context: NoteContext) -> bool:
-    """The sentence opens with a brand-like name that is not the customer's: a third party's
-    result ("Globex grew revenue 900%") or the vendor's ("Chronolake compresses data 10x")."""
-    match = NAME.match(sentence.lstrip("\"“'‘( "))
+    """The sentence opens with a name that is not the customer's: another company's result
+    ("Globex grew revenue 900%", "Netflix cut..."), the vendor's ("Chronolake compresses data
+    10x") or a named person's (people are never named in copy). A capitalised ordinary word
+    ("Storage fell...", "Rollback time went...") is no name: the note also writes it in lower
+    case, or English knows it well."""
+    opening = sentence.lstrip("\"“'‘( ")
+    match = NAME.match(opening)
     if match is None:
         return False
-    name = match.group(0)
+    name = LEADING.sub("", match.group(0)).strip()  # "By March" -> "March"
+    if not name:
+        return False
     own = [context.customer, *context.customer.split()[:1]]
     if any(name.lower().startswith(o.lower()) for o in own if len(o) >= 3):
         return False
     if name.lower() in (context.offering.lower(), *(a.lower() for a in context.aliases)):
         return True
-    first = name.split()[0]
-    # "Month-end close", "Rollback time": ordinary words open a sentence; a name is one the
-    # note also capitalises mid-sentence, or a word English does not know ("Globex").
-    return (first in context.capitalised and zipf(first) < 4.5) or zipf(first) < 1.5
+    words = name.split()
+    if all(w.lower() in CALENDAR for w in words):
+        return False
+    if len(words) >= 2:
+        return not all(w.lower() in context.lowercase for w in words)
+    first = words[0]
+    if first.lower() in context.lowercase:
+        return False
+    if first in context.capitalised:
+        return True
+    # "Netflix cut...", "Amazon saw...": a name acting; "Metrics spend down 72%": a noun phrase.
+    after = opening[match.end() :].split()
+    acting = bool(after) and _ACTED.match(after[0].strip(",.;:").lower()) is not None
+    return (acting and zipf(first) < 4.9 and not _common_noun(first)) or zipf(first) < 1.5
+
+
+# Nouns that results are about: "Downtime fell", "Revenue grew" are no company acting.
+METRIC_NOUNS = frozenset(
+    "storage downtime uptime revenue churn latency headcount throughput spend availability "
+    "turnover attrition margin cost time traffic usage adoption productivity output demand "
+    "inventory backlog retention engagement conversion pipeline volume capacity overtime "
+    "scrap waste yield utilisation utilization shrink shrinkage accuracy quality".split()
+)
+
+
+def _common_noun(word: str) -> bool:
+    """A metric noun, or the plural of a common one ("Exceptions" -> "exception")."""
+    lowered = word.lower()
+    if lowered in METRIC_NOUNS:
+        return True
+    return lowered.endswith("s") and max(zipf(lowered[:-1]), zipf(lowered[:-2])) >= 3.0
+
+
+_ACTED = re.compile(
+    r"^(?:\w+ed|has|have|had|is|was|were|are|saw|cut|grew|fell|rose|went|got|made|took|won|"
+    r"lost|ran|built|brought|kept|says|said|reports?|claims?)$"
+)
 
 
 def _mid_sentence_capitals(found: list[Segment]) -> frozenset[str]:
@@ -253,53 +302,15 @@ _AUX = {
     "weren't": "wasn't",
 }
 _CONTRACTIONS = {"we've": "has", "we're": "is", "we'd": "had", "we'll": "will"}
-_KEEP = {
-    "was",
-    "had",
-    "did",
-    "can",
-    "could",
-    "will",
-    "would",
-    "should",
-    "must",
-    "cut",
-    "put",
-    "set",
-    "let",
-    "hit",
-    "shut",
-    "spread",
-    "read",
-    "cost",
-    "beat",
-    "went",
-    "grew",
-    "saw",
-    "got",
-    "took",
-    "made",
-    "ran",
-    "brought",
-    "built",
-    "spent",
-    "kept",
-    "won",
-    "shrank",
-    "fell",
-    "rose",
-    "moved",
-    "began",
-    "became",
-    "found",
-    "gave",
-    "left",
-    "lost",
-    "paid",
-    "sold",
-    "sent",
-    "chose",
-}
+# Present-tense verbs that follow "we" in results ("we now deploy..."): these take an -s after
+# a singular subject. Any other word is left as written: most results are in the past tense,
+# and a wrong "-s" ("rewrotes") is worse than none.
+_PRESENT = frozenset(
+    "deploy release ship run close process handle spend save see get use do serve support "
+    "manage need take make keep pay reach catch find resolve detect fix answer onboard hire "
+    "publish report review approve reconcile collect bill store query page alert recover "
+    "restore patch update test build plan schedule forecast track monitor know spot send".split()
+)
 _ADVERBS = {"now", "also", "still", "then", "just", "already", "recently", "finally", "only"}
 
 
@@ -376,7 +387,7 @@ def _agree(token: str) -> str:
     trail = token[len(core) :]
     if lowered in _AUX:
         return _AUX[lowered] + trail
-    if lowered in _KEEP or lowered.endswith("ed") or not lowered.isalpha():
+    if lowered not in _PRESENT:
         return token
     if lowered.endswith(("s", "sh", "ch", "x", "z", "o")):
         return core + "es" + trail
@@ -387,17 +398,16 @@ def _agree(token: str) -> str:
 
 def _clause(text: str, context: NoteContext) -> str:
     """The fact as it reads after "At <customer>, ": the first word lower-cased only when it is
-    an ordinary word, never a name ("Jackson", "Kubernetes") or an acronym."""
+    an ordinary word, never a name ("Jackson", "Kubernetes"), an acronym or a day."""
     first = text.split()[0] if text.split() else ""
     if first.startswith(CUSTOMER):
         return text
     core = first.strip(",.;:")
-    ordinary = (
-        core.split("-")[0].lower() not in CALENDAR
-        and core[:1].isupper()
-        and core[1:].islower()
-        and core not in context.capitalised
-        and zipf(core.lower()) >= 3.0
+    bare = core.split("-")[0].lower()
+    if bare in CALENDAR or not core[:1].isupper() or not core[1:].replace("-", "").islower():
+        return text
+    ordinary = bare in context.lowercase or (
+        core not in context.capitalised and zipf(core.lower()) >= 1.5
     )
     return core[:1].lower() + text[1:] if ordinary else text
 
@@ -409,6 +419,7 @@ CALENDAR = frozenset(
 
 
 def _upper_first(text: str) -> str:
-    if text.startswith(CUSTOMER):
-        return text
+    first = text.split()[0] if text.split() else ""
+    if text.startswith(CUSTOMER) or re.search(r"\d", first):
+        return text  # "p99 latency...": a term with a digit keeps its case
     return text[:1].upper() + text[1:]

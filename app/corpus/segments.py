@@ -30,7 +30,14 @@ _SAYS = re.compile(
     r"[A-Z][^\"“”]*$"
 )
 # "Ruth summarised it at the steering meeting: “We cut...”" -> the quotation.
-_SAYS_BEFORE = re.compile(r"^[^\"“”]{3,120}[:,]\s*(?=[\"“])")
+_SAYS_BEFORE = re.compile(
+    r"^[^\"“”]{3,120}(?::|\b(?:says|said|explains|adds|recalls|notes|puts it)\s*,?)"
+    r"\s*(?=[\"“][A-Z])"
+)
+_FUNCTION_END = re.compile(
+    r"\b(?:to|the|a|an|and|or|of|with|for|in|on|at|by|from|our|we|is|was|that|which|but)$",
+    re.IGNORECASE,
+)
 HEADING_MAX_WORDS = 8
 
 
@@ -74,12 +81,16 @@ def _is_heading(line: str, following: str | None) -> bool:
     if stripped[:1] in _OPEN_QUOTES + "'‘(" or _END.search(stripped):
         return False
     words = stripped.rstrip(":").split()
-    if not words or len(words) > HEADING_MAX_WORDS or not words[0][:1].isupper():
+    limit = HEADING_MAX_WORDS + (4 if following is not None and _BULLET.match(following) else 0)
+    if not words or len(words) > limit or not words[0][:1].isupper():
         return False
     if stripped.endswith(":"):
         return True
-    # A short unpunctuated line followed by a new capitalised line, or ending the block.
-    return following is None or following.strip()[:1].isupper() or bool(_BULLET.match(following))
+    if stripped.endswith((",", ";")) or _FUNCTION_END.search(stripped):
+        return False  # a hard-wrapped line of prose stops mid-phrase
+    # "Month-end close went from 9 days to 4" on its own line is a result, not a title.
+    result_like = re.search(r"\d", stripped) and len(words) >= 5 and not stripped.endswith(")")
+    return not result_like
 
 
 def _block_segments(lines: list[str]) -> list[Segment]:
@@ -99,10 +110,15 @@ def _block_segments(lines: list[str]) -> list[Segment]:
         following = lines[index + 1] if index + 1 < len(lines) else None
         stripped = line.strip()
         if _BLOCKQUOTE.match(line):
+            inner = _BLOCKQUOTE.sub("", line).strip()
+            if _ATTRIBUTION.match(inner):
+                flush()
+                out.append(Segment(inner.lstrip("—–―- ").strip(), "attribution"))
+                continue
             if prose and not quoted:
                 flush()
             quoted = True
-            prose.append(_BLOCKQUOTE.sub("", line).strip())
+            prose.append(inner)
             continue
         if quoted and not _BLOCKQUOTE.match(line):
             flush()
@@ -129,9 +145,12 @@ def _prose_segments(text: str, kind: SegmentKind) -> list[Segment]:
     inside = False  # within a quotation that spans sentences
     for sentence in split_prose(text):
         label = _RUN_IN_LABEL.match(sentence)
-        if label and kind != "quote" and not inside:
+        if label and kind == "prose" and not inside:
             out.append(Segment(label.group(1), "heading"))
             sentence = sentence[label.end() :]
+        lead = None if inside else _SAYS_BEFORE.match(sentence)
+        if lead:  # "Jonas's summary to the board: “We're shipping...": the quotation only
+            sentence = sentence[lead.end() :]
         marks = sum(sentence.count(c) for c in _OPEN_QUOTES)
         if inside or (marks % 2 and sentence.lstrip()[:1] in _OPEN_QUOTES):
             if inside and marks % 2:  # the closing sentence: drop a trailing "..., said X."

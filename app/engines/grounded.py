@@ -159,10 +159,10 @@ class GroundedEngine:
         if not served:
             return None
         text = " and ".join(lower_first(goal.text.rstrip(".")) for goal, _ in served)
-        ids = list(dict.fromkeys(p.evidence.note_id for _, found in served for p in found))
-        return Sentence(
-            text=f"Teams that work this way also {text}.", kind="goal", evidence_ids=ids
-        )
+        sentence = f"Teams that work this way also {_second_person(text)}."
+        # Only a goal the notes themselves speak of: the guard removes unsupported citations.
+        ids = _supporting(sentence, [p for _, found in served for p in found])
+        return Sentence(text=sentence, kind="goal", evidence_ids=ids) if ids else None
 
     def _need_sentence(self, context: EngineContext, picks: list[Pick]) -> Sentence | None:
         for need in context.title.needs:

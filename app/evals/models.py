@@ -25,6 +25,10 @@ class CaseResult(BaseModel):
         description="Passed, or failed exactly the measures it was built to fail."
     )
     error: str | None = None
+    violations: list[str] = Field(
+        default_factory=list, description="Expectations of the case this output breaks."
+    )
+    evidence_status: str | None = None
     produced_by: str | None = Field(
         default=None, description="The engine that wrote the rewrite, when a fallback happened."
     )

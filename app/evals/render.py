@@ -59,7 +59,8 @@ def _arrow(delta: float | None) -> str:
 def _failed(result: CaseResult) -> list[str]:
     if result.error is not None:
         return ["error"]
-    return list(result.scorecard.failed) if result.scorecard else []
+    failed = list(result.scorecard.failed) if result.scorecard else []
+    return failed + (["expectations"] if result.violations else [])
 
 
 def _failed_row(r: CaseResult) -> str:
@@ -71,7 +72,12 @@ def _failed_row(r: CaseResult) -> str:
         what = ", ".join(_md(n, 30) for n in failed) + (" (expected)" if r.as_expected else "")
         measures = card.measures if card else {}
         offending = [s for n in failed if n in measures for s in measures[n].spans][:2]
-        spans = "; ".join(f"“{_md(s.text, 40)}” ({_md(s.kind, 24)})" for s in offending)
+        spans = "; ".join(
+            [
+                *(_md(v, 80) for v in r.violations[:2]),
+                *(f"“{_md(s.text, 40)}” ({_md(s.kind, 24)})" for s in offending),
+            ]
+        )
     return f"| {_md(r.case_id, 40)} | {_md(r.engine, 24)} | {what} | {spans} |"
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from app.domain import CaseNote, Claim
+from app.domain import CaseNote, Claim, Rewrite
 from app.errors import InvalidInputError, PrimedError
 from app.evals.models import CaseResult, EngineSummary, EvalReport, MeasureSummary
 from app.evals.suite import EvalCase
@@ -21,6 +22,7 @@ class EngineOutput:
     evidence: list[EvidenceText] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     produced_by: str | None = None  # the engine that really wrote it, after any fallback
+    rewrite: Rewrite | None = None  # the pipeline's whole result (None for references)
 
 
 EvalEngine = Callable[[EvalCase], EngineOutput]
@@ -52,7 +54,7 @@ def pipeline_engine(pipeline: Pipeline, engine: str) -> EvalEngine:
         )
         result, context = pipeline.rewrite_with_context(request)
         return EngineOutput(
-            result.text, evidence_texts(context.evidence), result.claims, result.engine
+            result.text, evidence_texts(context.evidence), result.claims, result.engine, result
         )
 
     return run
@@ -82,7 +84,7 @@ def run_case(case: EvalCase, engine_name: str, engine: EvalEngine, scorer: Score
                 source=case.copy_text,
                 rewrite=output.text,
                 title=case.title,
-                product=case.product,
+                product=case.product or (output.rewrite.product if output.rewrite else None),
                 evidence=output.evidence,
                 claims=output.claims,
                 goals=case.goals or None,
@@ -101,15 +103,46 @@ def run_case(case: EvalCase, engine_name: str, engine: EvalEngine, scorer: Score
     # expect_fail describes the case's hand-written reference, not what an engine writes.
     expected = set(case.expect_fail) if engine_name == "reference" else set()
     as_expected = card.passed if not expected else expected <= set(card.failed)
+    violations = unmet(case, output.rewrite) if output.rewrite is not None else []
     produced_by = output.produced_by if output.produced_by not in (None, engine_name) else None
     return CaseResult(
         **base,
         produced_by=produced_by,
         rewrite=output.text,
         scorecard=card,
-        as_expected=as_expected,
+        as_expected=as_expected and not violations,
+        violations=violations,
+        evidence_status=output.rewrite.evidence_status if output.rewrite else None,
         seconds=round(time.perf_counter() - started, 4),
     )
+
+
+def unmet(case: EvalCase, result: Rewrite) -> list[str]:
+    """The case's expectations this rewrite breaks: wrong evidence status, a cited note about
+    another offering, forbidden text anywhere a reader sees it."""
+    found: list[str] = []
+    expect = case.expect
+    if expect.evidence_status and result.evidence_status != expect.evidence_status:
+        found.append(f"evidence status {result.evidence_status}, expected {expect.evidence_status}")
+    others = sorted({e.note_id for e in result.evidence if e.offering != case.offering})
+    if others:
+        found.append(f"cites notes about another offering: {', '.join(others)}")
+    cites = any(c.evidence_ids for c in result.claims)
+    if expect.cited is not None and cites != expect.cited:
+        found.append("cites no note" if expect.cited else "cites a note")
+    shown = " ".join(
+        [
+            result.text,
+            *(c.text + " " + " ".join(c.supports) for c in result.claims),
+            *(e.snippet + " " + " ".join(e.supports) for e in result.evidence),
+        ]
+    ).lower()
+    found += [
+        f"shows forbidden text '{t}'"
+        for t in expect.never
+        if re.search(rf"(?<!\w){re.escape(t.lower())}(?!\w)", shown)
+    ]
+    return found
 
 
 def summarise(engine: str, results: Sequence[CaseResult], scorer: Scorer) -> EngineSummary:
@@ -151,6 +184,8 @@ def run_suite(
     results: list[CaseResult] = []
     for engine_name, engine in engines.items():
         for case in cases:
+            if engine_name == "reference" and case.reference is None:
+                continue  # a case may state expectations of engines without a reference text
             results.append(run_case(case, engine_name, engine, scorer))
             if on_progress:
                 on_progress()

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.corpus.loaders import load_paths
-from app.domain import CaseNote
+from app.domain import CaseNote, EvidenceStatus
 from app.errors import InvalidInputError, ResourceError
 from app.scoring.scorecard import MEASURES
 from app.titles import TitleRegistry
@@ -28,10 +28,24 @@ class Reference(Strict):
     evidence: list[str] = Field(default_factory=list)
 
 
+class Expect(Strict):
+    """What a rewrite engine's output must show, beyond its scorecard."""
+
+    evidence_status: EvidenceStatus | None = None
+    never: list[str] = Field(
+        default_factory=list, description="Text that must not appear anywhere (case-insensitive)."
+    )
+    cited: bool | None = Field(
+        default=None, description="True: at least one claim cites a note; False: none does."
+    )
+
+
 class EvalCase(Strict):
     id: CaseId
-    offering: str
-    product: str
+    offering: str = Field(description="The offering the copy is about (cited notes must be).")
+    product: str | None = Field(
+        default=None, description="Passed to the pipeline; None lets it tell from the copy."
+    )
     title: str
     industry: str | None = None
     copy_text: str = Field(alias="copy", min_length=1)
@@ -40,6 +54,7 @@ class EvalCase(Strict):
     thresholds: dict[str, float] = Field(default_factory=dict)
     reference: Reference | None = None
     expect_fail: list[str] = Field(default_factory=list)
+    expect: Expect = Field(default_factory=Expect)
 
 
 class Suite(Strict):

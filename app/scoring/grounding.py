@@ -186,6 +186,9 @@ def _third_parties(
             if not brand or all(w.lower() in own for w in brand):
                 continue
             at = start + match.end() - len(name)
+            opening = _sentence_start(rewrite, at) and " " not in name
+            if opening and zipf(name) >= 1.5 and not INNER_CAP.search(name):
+                continue  # "Gearbox failures fell...": an ordinary word opens the sentence
             spans.append(
                 Span(
                     start=at,

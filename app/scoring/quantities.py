@@ -101,20 +101,47 @@ def quantities(text: str, words_too: bool = True) -> list[Quantity]:
             )
         )
     if words_too:
-        tokens = word_tokens(masked)
-        for index, (start, end, token) in enumerate(tokens):
-            if token not in NUMBER_WORDS:
-                continue
-            following = tokens[index + 1][2] if index + 1 < len(tokens) else ""
-            percent = following == "percent" and not masked[end : tokens[index + 1][0]].strip()
-            stop = tokens[index + 1][1] if percent else end
-            found.append(
-                Quantity(
-                    float(NUMBER_WORDS[token]),
-                    "%" if percent else "",
-                    Span(start=start, end=stop, text=masked[start:stop], kind="ungrounded-number"),
-                )
+        found.extend(_number_words(masked))
+    return found
+
+
+def _number_words(masked: str) -> list[Quantity]:
+    """Numbers written as words, compounds read as one: "fifty-five percent" is 55%, "two
+    hundred" is 200."""
+    tokens = word_tokens(masked)
+    found: list[Quantity] = []
+    index = 0
+    while index < len(tokens):
+        start, end, token = tokens[index]
+        if token not in NUMBER_WORDS:
+            index += 1
+            continue
+        value = float(NUMBER_WORDS[token])
+        last = index
+        while last + 1 < len(tokens) and tokens[last + 1][2] in NUMBER_WORDS:
+            gap = masked[tokens[last][1] : tokens[last + 1][0]]
+            if gap.strip() not in ("", "-"):
+                break
+            part = NUMBER_WORDS[tokens[last + 1][2]]
+            if part == 100:
+                value *= 100
+            elif value >= 20 and value % 10 == 0 and part < 10:
+                value += part
+            else:
+                break
+            last += 1
+        end = tokens[last][1]
+        following = tokens[last + 1][2] if last + 1 < len(tokens) else ""
+        percent = following == "percent" and not masked[end : tokens[last + 1][0]].strip()
+        stop = tokens[last + 1][1] if percent else end
+        found.append(
+            Quantity(
+                value,
+                "%" if percent else "",
+                Span(start=start, end=stop, text=masked[start:stop], kind="ungrounded-number"),
             )
+        )
+        index = last + 1
     return found
 
 

@@ -13,14 +13,30 @@ from app.scoring.models import Span
 from app.text import balanced_quotes, sentence_spans
 
 _RUN_IN = re.compile(r"(?<=[\w%)])\s+[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+[\"“]?[A-Z]")
+_JOINED = re.compile(r"[a-z0-9%)][.!?]\s+[a-z]")
 _MARKUP = re.compile(r"^\s*(?:[-*+•#>]|\d+[.)])\s")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
 
 
 def problems(text: str, headline: str = "") -> list[Span]:
-    """Every malformed sentence of `text`, with what is wrong with it."""
+    """Every malformed sentence of `text`, and every line of list or heading markup."""
     found: list[Span] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if _MARKUP.match(line):
+            found.append(
+                Span(
+                    start=offset,
+                    end=offset + len(line.rstrip()),
+                    text=line.rstrip(),
+                    kind="fragment",
+                    message="list or heading markup in prose",
+                )
+            )
+        offset += len(line)
     for start, end, sentence in sentence_spans(text):
+        if any(s.start <= start < s.end for s in found):
+            continue
         why = _why(sentence, is_headline=bool(headline) and sentence.strip() == headline.strip())
         if why:
             found.append(Span(start=start, end=end, text=sentence, kind="fragment", message=why))
@@ -31,16 +47,20 @@ def _why(sentence: str, is_headline: bool) -> str | None:
     stripped = sentence.strip()
     letter = _FIRST_LETTER.search(stripped)
     first_word = stripped.split()[0] if stripped.split() else ""
-    if letter and letter.group(0).islower() and not re.search(r"[a-z][A-Z]", first_word):
+    if (
+        letter
+        and letter.group(0).islower()
+        and not re.search(r"[a-z][A-Z]|\d", first_word)  # "iPhone", "p99" keep their case
+    ):
         return "starts in lower case: a fragment of a longer sentence"
     if not balanced_quotes(stripped):
         return "unbalanced quotation marks"
     if _RUN_IN.search(stripped):
         return "runs into a heading"
+    if _JOINED.search(stripped):
+        return "a fragment in lower case after a full stop"
     if stripped.rstrip(" .").endswith(":"):
         return "stops at a colon"
-    if _MARKUP.match(stripped):
-        return "list or heading markup in prose"
     if not is_headline and not stripped.endswith((".", "!", "?", ".)", '."', ".”")):
         return "no full stop: a heading or list item posing as a sentence"
     return None
