@@ -31,6 +31,10 @@ def decode_text(raw: bytes, name: str) -> str:
 def read_document(path: Path, max_chars: int) -> str:
     """The text of a copy file, cleaned; InvalidInputError for anything unusable."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise InvalidInputError(
+            f"{path}: is a folder; give a file (`primed batch` rewrites a folder of datasheets)"
+        )
     if suffix not in SUPPORTED_SUFFIXES:
         supported = ", ".join(sorted(s for s in SUPPORTED_SUFFIXES if s))
         raise InvalidInputError(f"{path}: unsupported file type '{suffix}' (use {supported})")
@@ -53,11 +57,23 @@ def read_document(path: Path, max_chars: int) -> str:
 
 def _convert(path: Path) -> str:
     from markitdown import MarkItDown, MarkItDownException
+    from markitdown.converters import DocxConverter, HtmlConverter, PdfConverter
 
+    # Only the converter the suffix names: markitdown would otherwise fall back to reading a
+    # broken file as plain text (a damaged DOCX comes out as a few words of UTF-16 noise).
+    suffix = path.suffix.lower()
+    kind, converter = {
+        ".pdf": ("PDF", PdfConverter),
+        ".docx": ("DOCX", DocxConverter),
+    }.get(suffix, ("HTML", HtmlConverter))
+    markitdown = MarkItDown(enable_builtins=False, enable_plugins=False)
+    markitdown.register_converter(converter())
     try:
-        result = MarkItDown(enable_plugins=False).convert_local(str(path))
+        result = markitdown.convert_local(str(path))
     except MarkItDownException as exc:
-        raise InvalidInputError(f"{path}: cannot read this file ({type(exc).__name__})") from exc
+        raise InvalidInputError(f"cannot read {path}: not a valid {kind} file") from exc
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {path} ({exc.strerror})") from exc
     return str(result.text_content or "")
 
 

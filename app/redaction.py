@@ -45,6 +45,11 @@ def _starts_sentence(text: str, index: int) -> bool:
     return not before or before[-1] in _SENTENCE_END
 
 
+# Identifiers and labels are kept as they are; every other string, however deeply nested
+# (text, outcome, facts...), is redacted, so a field added to Evidence later is covered too.
+_KEPT = frozenset({"chunk_id", "note_id", "filter", "customer", "customer_name"})
+
+
 def redact_evidence(evidence: Evidence) -> Evidence:
     """The evidence as anyone outside may see it: a non-publishable customer only described in
     every text field, and no `customer_name`."""
@@ -52,16 +57,15 @@ def redact_evidence(evidence: Evidence) -> Evidence:
         return evidence.model_copy(update={"customer_name": ""})
     name, description = evidence.customer_name, evidence.customer
 
-    def clean(value: str) -> str:
-        return redact(value, name, description)
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return redact(value, name, description)
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        return value
 
-    return evidence.model_copy(
-        update={
-            "text": clean(evidence.text),
-            "outcome": clean(evidence.outcome) if evidence.outcome else evidence.outcome,
-            "offering": clean(evidence.offering),
-            "industry": clean(evidence.industry),
-            "titles": [clean(title) for title in evidence.titles],
-            "customer_name": "",
-        }
-    )
+    data = evidence.model_dump()
+    redacted = {key: value if key in _KEPT else clean(value) for key, value in data.items()}
+    return Evidence.model_validate({**redacted, "customer_name": ""})

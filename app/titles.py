@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.domain import TitleProfile
-from app.errors import ResourceError, UnknownTitleError
+from app.errors import InvalidInputError, ResourceError, UnknownTitleError
 from app.yamlio import load_yaml_model
+
+MAX_TITLE_CHARS = 100  # as the API and `primed rewrite` accept
 
 
 def normalize_title(text: str) -> str:
@@ -62,6 +64,12 @@ class TitleRegistry:
 
     def get(self, title: str) -> TitleProfile:
         """The profile for `title` (id, name or alias, any case); else UnknownTitleError."""
+        if len(title) > MAX_TITLE_CHARS:
+            raise InvalidInputError(
+                f"the title is {len(title):,} characters; the limit is {MAX_TITLE_CHARS} "
+                "(run `primed titles` for the list)",
+                field="title",
+            )
         key = normalize_title(title)
         profile_id = self._index.get(key)
         if profile_id is None:

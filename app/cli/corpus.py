@@ -103,6 +103,7 @@ def search(
     """Find case-note evidence for a feature (or every feature of a datasheet) for one title.
     Customers that are not publishable appear only by their description."""
     ctx = Context()
+    ctx.titles.get(title)  # a bad title is named before anything else is done
     k = k or ctx.settings.retrieve_k
     if (text is None) == (file is None):
         raise InvalidInputError("give either search TEXT or --file DATASHEET, not both or neither")

@@ -49,7 +49,8 @@ def load_evidence(path: Path) -> list[EvidenceText]:
             raise InvalidInputError(f"{path}: not UTF-8 text (bad byte at {exc.start})") from exc
         except json.JSONDecodeError as exc:
             raise InvalidInputError(
-                f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+                f"{path}: not a JSON evidence list: not valid JSON "
+                f"(line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from exc
         if not isinstance(items, list):
             raise InvalidInputError(f"{path}: expected a JSON list of evidence")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from app.corpus.loaders import LoadResult, load_paths
+from app.corpus.loaders import LoadResult, NoteCheck, load_paths
 from app.corpus.store import CaseNoteStore
 from app.domain import CaseNote
-from app.errors import CaseNoteFormatError, UnknownTitleError
+from app.errors import CaseNoteFormatError, InvalidInputError
 from app.titles import TitleRegistry
 
 
@@ -38,11 +38,27 @@ def check_titles(
         try:
             for title in note.titles:
                 titles.get(title)
-        except UnknownTitleError as exc:
+        except InvalidInputError as exc:
             bad.append(CaseNoteFormatError(where, "", f"titles: {exc}"))
             continue
         good.append((note, where))
     return good, bad
+
+
+def title_check(titles: TitleRegistry) -> NoteCheck:
+    """A loader check that every title of a note is known, so an unknown one is reported at
+    the line (or record) where the note's titles are written."""
+
+    def check(note: CaseNote) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
+        for title in note.titles:
+            try:
+                titles.get(title)
+            except InvalidInputError as exc:
+                problems.append(("titles", str(exc)))
+        return problems
+
+    return check
 
 
 def ingest_paths(
@@ -52,7 +68,8 @@ def ingest_paths(
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestSummary:
-    return ingest_loaded(load_paths(paths), store, titles, on_total, on_progress)
+    loaded = load_paths(paths, title_check(titles))
+    return ingest_loaded(loaded, store, titles, on_total, on_progress)
 
 
 def ingest_loaded(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,9 +18,14 @@ from pydantic import ValidationError
 
 from app.domain import CaseNote
 from app.errors import CaseNoteFormatError
+from app.yamlio import yaml_problem
 
 NOTE_SUFFIXES = {".md", ".markdown", ".jsonl", ".csv"}
 _FRONT_MATTER = "---"
+
+# Checks beyond the note's own fields (its titles are known ones): (field, problem) pairs, so
+# a problem is reported at the line or record where the field is written.
+NoteCheck = Callable[[CaseNote], list[tuple[str, str]]]
 
 
 @dataclass
@@ -30,16 +35,16 @@ class LoadResult:
     skipped_files: list[str] = field(default_factory=list)
 
 
-def load_paths(paths: Iterable[Path]) -> LoadResult:
+def load_paths(paths: Iterable[Path], check: NoteCheck | None = None) -> LoadResult:
     """Load every note under `paths` (files or folders, recursively); duplicates are errors."""
     result = LoadResult()
-    return collect((load_file(path) for path in _expand(paths, result)), result)
+    return collect((load_file(path, check) for path in _expand(paths, result)), result)
 
 
-def load_uploads(files: Iterable[tuple[str, bytes]]) -> LoadResult:
+def load_uploads(files: Iterable[tuple[str, bytes]], check: NoteCheck | None = None) -> LoadResult:
     """Load notes from (display name, content) pairs: uploads never touch the filesystem."""
     return collect(
-        (load_bytes(raw, name, PurePosixPath(name).suffix.lower()) for name, raw in files),
+        (load_bytes(raw, name, PurePosixPath(name).suffix.lower(), check) for name, raw in files),
         LoadResult(),
     )
 
@@ -82,7 +87,7 @@ def _expand(paths: Iterable[Path], result: LoadResult) -> Iterator[Path]:
 LoadItem = tuple[CaseNote, str] | CaseNoteFormatError
 
 
-def load_file(path: Path) -> Iterator[LoadItem]:
+def load_file(path: Path, check: NoteCheck | None = None) -> Iterator[LoadItem]:
     """Yield (note, where) or an error for each record in one file."""
     if path.suffix.lower() in NOTE_SUFFIXES:
         try:
@@ -92,10 +97,12 @@ def load_file(path: Path) -> Iterator[LoadItem]:
             return
     else:
         raw = b""  # load_bytes reports the file type; no need to read it
-    yield from load_bytes(raw, str(path), path.suffix.lower())
+    yield from load_bytes(raw, str(path), path.suffix.lower(), check)
 
 
-def load_bytes(raw: bytes, source: str, suffix: str) -> Iterator[LoadItem]:
+def load_bytes(
+    raw: bytes, source: str, suffix: str, check: NoteCheck | None = None
+) -> Iterator[LoadItem]:
     """Yield (note, where) or an error for each record of one file's content."""
     if suffix not in NOTE_SUFFIXES:
         yield CaseNoteFormatError(
@@ -108,14 +115,14 @@ def load_bytes(raw: bytes, source: str, suffix: str) -> Iterator[LoadItem]:
         yield CaseNoteFormatError(source, f"byte {exc.start}", "not UTF-8 text")
         return
     if suffix == ".jsonl":
-        yield from parse_jsonl(text, source)
+        yield from parse_jsonl(text, source, check)
     elif suffix == ".csv":
-        yield from parse_csv(text, source)
+        yield from parse_csv(text, source, check)
     else:
-        yield parse_markdown(text, source)
+        yield parse_markdown(text, source, check)
 
 
-def parse_markdown(text: str, source: str) -> LoadItem:
+def parse_markdown(text: str, source: str, check: NoteCheck | None = None) -> LoadItem:
     lines = text.splitlines()
     if not lines or lines[0].strip() != _FRONT_MATTER:
         return CaseNoteFormatError(
@@ -129,10 +136,9 @@ def parse_markdown(text: str, source: str) -> LoadItem:
     try:
         data = yaml.safe_load(header)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 2}" if mark is not None else "front matter"
-        reason = getattr(exc, "problem", None) or "invalid YAML"
-        return CaseNoteFormatError(source, line, f"front matter is not valid YAML ({reason})")
+        line, reason = yaml_problem(exc, first_line=2)  # the header starts on the file's line 2
+        where = f"line {line}" if line else "front matter"
+        return CaseNoteFormatError(source, where, f"front matter is not valid YAML ({reason})")
     if not isinstance(data, dict):
         return CaseNoteFormatError(source, "line 2", "front matter must be key: value pairs")
     if "body" in data:
@@ -140,10 +146,10 @@ def parse_markdown(text: str, source: str) -> LoadItem:
             source, _key_line(header, "body"), "body: goes after the front matter, not in it"
         )
     data["body"] = "\n".join(lines[end + 1 :])
-    return _validate(data, source, lambda key: _key_line(header, key), source)
+    return _validate(data, source, lambda key: _key_line(header, key), source, check)
 
 
-def parse_jsonl(text: str, source: str) -> Iterator[LoadItem]:
+def parse_jsonl(text: str, source: str, check: NoteCheck | None = None) -> Iterator[LoadItem]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -156,10 +162,10 @@ def parse_jsonl(text: str, source: str) -> Iterator[LoadItem]:
         if not isinstance(data, dict):
             yield CaseNoteFormatError(source, where, "each line must be a JSON object")
             continue
-        yield _validate(data, source, lambda _key, w=where: w, f"{source}:{where}")
+        yield _validate(data, source, lambda _key, w=where: w, f"{source}:{where}", check)
 
 
-def parse_csv(text: str, source: str) -> Iterator[LoadItem]:
+def parse_csv(text: str, source: str, check: NoteCheck | None = None) -> Iterator[LoadItem]:
     reader = csv.DictReader(text.splitlines(keepends=True))
     if not reader.fieldnames:
         yield CaseNoteFormatError(source, "line 1", "no header row")
@@ -173,14 +179,16 @@ def parse_csv(text: str, source: str) -> Iterator[LoadItem]:
             data: dict[str, Any] = {
                 k.strip(): v for k, v in row.items() if k and v not in (None, "")
             }
-            yield _validate(data, source, lambda _key, w=where: w, f"{source}:{where}")
+            yield _validate(data, source, lambda _key, w=where: w, f"{source}:{where}", check)
     except csv.Error as exc:
         yield CaseNoteFormatError(source, f"line {reader.line_num}", f"bad CSV ({exc})")
 
 
-def _validate(data: dict[str, Any], source: str, locate: Any, where: str) -> LoadItem:
+def _validate(
+    data: dict[str, Any], source: str, locate: Any, where: str, check: NoteCheck | None
+) -> LoadItem:
     try:
-        return CaseNote.model_validate(data), where
+        note = CaseNote.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = str(first["loc"][0]) if first["loc"] else ""
@@ -188,6 +196,11 @@ def _validate(data: dict[str, Any], source: str, locate: Any, where: str) -> Loa
             f"{'.'.join(str(p) for p in e['loc']) or 'record'}: {_plain(e)}" for e in exc.errors()
         )
         return CaseNoteFormatError(source, locate(key), problems)
+    found = check(note) if check else []
+    if found:
+        problems = "; ".join(f"{field}: {problem}" for field, problem in found)
+        return CaseNoteFormatError(source, locate(found[0][0]), problems)
+    return note, where
 
 
 def _plain(error: Any) -> str:

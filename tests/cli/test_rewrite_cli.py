@@ -74,3 +74,31 @@ def test_overlong_option_is_a_one_line_usage_error(capsys: pytest.CaptureFixture
     sheet = SAMPLES / "datasheets" / "ledgerflow-platform.md"
     code, _, err = primed(capsys, "rewrite", str(sheet), "--title", "CFO", "--product", "x" * 300)
     assert code == 2 and "product" in err and err.strip().count("\n") == 0
+
+
+def test_a_corrupt_docx_or_pdf_is_named_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    docx = tmp_path / "corrupt.docx"
+    docx.write_bytes(b"PK\x03\x04" + b"garbage " * 40)
+    pdf = tmp_path / "corrupt.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<")  # 16 bytes, no document in it
+    not_pdf = tmp_path / "notes.pdf"
+    not_pdf.write_text("plain words in a file that claims to be a PDF document")
+    for path, kind in ((docx, "DOCX"), (pdf, "PDF"), (not_pdf, "PDF")):
+        code, _, err = primed(capsys, "rewrite", str(path), "--title", "CFO")
+        assert code == 2, err
+        assert f"cannot read {path}: not a valid {kind} file" in err
+        assert err.strip().count("\n") == 0
+
+
+@pytest.mark.usefixtures("ingested")
+def test_a_product_unknown_to_the_store_is_a_warning_naming_the_known_offerings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sheet = SAMPLES / "datasheets" / "ledgerflow-platform.md"
+    code, _, err = primed(
+        capsys, "rewrite", str(sheet), "--title", "CFO", "--product", "NoSuchProduct"
+    )
+    assert code == 0 and "warning:" in err and "NoSuchProduct" in err
+    assert "LedgerFlow" in err  # the offerings the store does have notes about

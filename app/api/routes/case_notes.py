@@ -11,9 +11,9 @@ from app.api.deps import ApiState, Reader, State, Writer
 from app.api.openapi import READ, WRITE, errors, files_form, json_or_multipart
 from app.api.schemas import NoteDeleted, NotesIn, SearchHit
 from app.api.uploads import form_parts, is_multipart, json_body
-from app.corpus.ingest import IngestSummary, ingest_loaded
+from app.corpus.ingest import IngestSummary, ingest_loaded, title_check
 from app.corpus.loaders import LoadResult, collect, load_uploads
-from app.errors import InvalidInputError, UnknownTitleError
+from app.errors import InvalidInputError
 
 router = APIRouter(prefix="/v1/case-notes", tags=["case notes"])
 
@@ -49,7 +49,7 @@ def _check_json_notes(state: ApiState, body: NotesIn) -> None:
         for position, title in enumerate(note.titles):
             try:
                 state.services.titles.get(title)
-            except UnknownTitleError as exc:
+            except InvalidInputError as exc:  # unknown, or over the length limit
                 loc = ("body", "notes", index, "titles", position)
                 problems.append({"loc": loc, "msg": str(exc), "type": "unknown_title"})
     if problems:
@@ -79,7 +79,8 @@ async def ingest_notes(request: Request, state: State, _caller: Writer) -> Inges
         files, _ = await form_parts(
             request, settings.api_max_documents, settings.api_max_upload_bytes
         )
-        loaded = load_uploads((f.name, f.content) for f in files)
+        check = title_check(state.services.titles)
+        loaded = load_uploads(((f.name, f.content) for f in files), check)
     else:
         body = await json_body(request, NotesIn)
         _check_json_notes(state, body)
