@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -101,9 +102,11 @@ def output_stems(paths: list[Path]) -> dict[Path, str]:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write to a unique temp file beside `path`, fsync, then rename over it."""
+    """Write to a unique temp file beside `path`, fsync, then rename over it. The file is
+    created with mode 0666 less the umask, like the manifest (mkstemp would make it 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)

@@ -301,3 +301,28 @@ def test_an_out_folder_in_the_input_folder_is_a_usage_error(
         assert code == 2 and "inside the input folder" in err, err
         assert_refused(err, out)
     assert sorted(p.name for p in one_sheet.iterdir()) == ["sheet.md"]  # nothing written there
+
+
+@pytest.mark.usefixtures("few_notes")
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_outputs_and_manifest_share_one_mode_that_follows_the_umask(
+    capsys: pytest.CaptureFixture[str], one_sheet: Path, tmp_path: Path, umask: int
+) -> None:
+    out = tmp_path / "out"
+    previous = os.umask(umask)
+    try:
+        code, _, err = primed(
+            capsys, "batch", str(one_sheet), "-t", "CFO", "-o", str(out), "-E", "grounded"
+        )
+    finally:
+        os.umask(previous)
+    assert code == 0, err
+    modes = {p.relative_to(out).as_posix(): p.stat().st_mode & 0o777 for p in out.rglob("*")}
+    assert set(modes) == {
+        "manifest.jsonl",
+        "summary.md",
+        "summary.html",
+        "sheet.cfo.md",
+        "sheet.cfo.json",
+    }
+    assert set(modes.values()) == {0o666 & ~umask}, modes
