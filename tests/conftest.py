@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -52,14 +53,31 @@ def sample_retriever(sample_store: CaseNoteStore, titles: TitleRegistry) -> Retr
     return Retriever(sample_store, titles)
 
 
+@dataclass(frozen=True)
+class LlamaServer:
+    url: str
+    log: Path
+
+    def completions(self) -> int:
+        """Chat completions the server has answered (uvicorn's access log lines)."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return text.count('"POST /v1/chat/completions HTTP/1.1" 200')
+
+
 @pytest.fixture(scope="session")
-def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
     """One llama.cpp server (SmolLM2-135M) for every test that needs an LLM on the wire."""
     from tests.servers import start_llama, stop
 
-    process, url = start_llama(tmp_path_factory.mktemp("llama") / "server.log")
-    yield url
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    process, url = start_llama(log)
+    yield LlamaServer(url, log)
     stop(process)
+
+
+@pytest.fixture(scope="session")
+def llama_url(llama: LlamaServer) -> str:
+    return llama.url
 
 
 @pytest.fixture

@@ -126,6 +126,10 @@ def wire_schema() -> dict[str, Any]:
         return node
 
     stripped: dict[str, Any] = strip(Draft.model_json_schema())
+    # The answer must hold a headline and at least one sentence: the grammar enforces it.
+    stripped["required"] = ["headline", "sentences"]
+    stripped["properties"]["sentences"]["minItems"] = 1
+    stripped["$defs"]["Sentence"]["required"] = ["text", "kind", "evidence_ids", "feature_ids"]
     return stripped
 
 

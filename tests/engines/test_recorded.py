@@ -9,7 +9,7 @@ from app.config import Settings
 from app.domain import Draft
 from app.engines.base import EngineContext
 from app.features import extract_features
-from app.guard import drop_failing, guard_failures
+from app.guard import check_citations, drop_failing, guard_failures
 from app.retrieve import Retriever
 from app.scoring.factory import build_scorer
 from app.titles import TitleRegistry
@@ -46,9 +46,13 @@ def test_recorded_weak_model_draft_parses_fails_the_guard_and_is_dropped(
             )
         )
 
-    card = score(draft)
-    assert "grounding" in guard_failures(card)  # invented names and numbers
+    # The model cited PS-001 for an invented sentence: the note does not support it.
+    checked = check_citations(draft, evidence, "LedgerFlow")
+    assert "PS-001" in checked.removed or "PS-001" not in {e.note_id for e in evidence}
+    card = score(checked.draft)
+    assert "grounding" in guard_failures(card)  # invented numbers
     flagged = {s.text for s in card.measures["grounding"].spans}
-    assert any("FedEx" in text for text in flagged)
-    kept = drop_failing(draft, card, profile)
+    assert any("3.5 million" in text for text in flagged)
+    kept = drop_failing(checked.draft, card, profile)
     assert "grounding" not in guard_failures(score(kept))
+    assert not kept.sentences  # the only sentence was invented
