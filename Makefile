@@ -62,10 +62,11 @@ chromium:
 		fi; }
 
 demo: install
-	$(BIN)/primed ingest corpora/samples/case_notes
+	$(BIN)/primed ingest corpora/samples/case_notes corpora/samples/real-world/case_notes
 	$(BIN)/primed search "automated 3-way matching of orders, receipts and invoices" --title CFO -k 3
 	$(BIN)/primed rewrite corpora/samples/datasheets/ledgerflow-platform.md --title CFO --format text
-	$(BIN)/primed rewrite corpora/samples/datasheets/keystone-id-governance.html --title CISO --format text
+	$(BIN)/primed rewrite corpora/samples/real-world/datasheets/chronolake-for-prometheus-users.html --title CTO --format text
+	$(BIN)/primed rewrite corpora/samples/real-world/datasheets/memstash-overview.md --title CTO --format text
 
 test: install install-llm chromium
 	$(BIN)/python -m pytest
