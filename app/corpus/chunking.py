@@ -2,15 +2,14 @@
 
 The embedder never sees text past ~256 tokens, so a chunk holds at most `max_words` words
 (200 by default). Sentences are never cut unless one alone exceeds the limit. Every chunk
-leads with the note's headline outcome sentence, so whichever chunk retrieval finds, the
-result the customer measured comes with it.
+leads with the note's strongest outcome fact (app/corpus/facts.py), so whichever chunk
+retrieval finds, the result the customer measured comes with it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 
 from app.corpus.facts import extract_facts
 from app.corpus.segments import sentences as note_sentences
@@ -19,41 +18,6 @@ from app.safety import instruction_like
 from app.text import split_words, word_count
 
 CHUNKER_VERSION = "3"  # 2: segments and outcome facts; 3: fact rules revised
-
-_NUMBER = re.compile(r"\d")
-_STRONG_CHANGE = re.compile(
-    r"\b(from\b.{1,60}\bto\b|cut|cuts|fell|dropped|reduced|shrank|shrunk|halved|doubled|"
-    r"tripled|rose|grew|increased|improved|saved|eliminated|avoided|recovered|"
-    r"(down|up) from|instead of)\b",
-    re.IGNORECASE,
-)
-_WEAK_CHANGE = re.compile(
-    r"\b(down|up|fewer|faster|less|lower|higher|now|within|savings?|reduction)\b", re.I
-)
-_BEFORE = re.compile(
-    r"\b(used to|had been|before|previously|was taking|were taking|had crept)\b", re.I
-)
-_UNIT = re.compile(
-    r"%|\$|€|£|\b(days?|hours?|minutes?|weeks?|months?|percent|pts|points|x)\b", re.I
-)
-
-
-def outcome_score(sentence: str) -> int:
-    """How much a sentence reads like a measured outcome: number, change, unit, no "before"."""
-    if not _NUMBER.search(sentence):
-        return 0
-    change = 3 if _STRONG_CHANGE.search(sentence) else (1 if _WEAK_CHANGE.search(sentence) else 0)
-    return 1 + change + bool(_UNIT.search(sentence)) - bool(_BEFORE.search(sentence))
-
-
-def headline_outcome(sentences: list[str]) -> str | None:
-    """The first sentence with the highest outcome score, if it has a number and a change."""
-    best: tuple[int, str] | None = None
-    for sentence in sentences:
-        score = outcome_score(sentence)
-        if score >= 3 and (best is None or score > best[0]):
-            best = (score, sentence)
-    return best[1] if best else None
 
 
 def note_hash(note: CaseNote, max_words: int) -> str:

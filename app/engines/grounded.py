@@ -38,6 +38,7 @@ BUYER = re.compile(
     r"developers|managers|analysts|leaders)\b",
     re.IGNORECASE,
 )
+VENDOR_VOICE = re.compile(r"\b(?:we|us|our|ours)\b", re.IGNORECASE)  # "With us, yours will..."
 CALL_TO_ACTION = re.compile(
     r"\b(?:contact|sign up|start your|free trial|request a demo|book a demo|learn more|"
     r"get started|talk to|download|visit)\b",
@@ -82,7 +83,7 @@ class GroundedEngine:
         need = self._need_sentence(context, picks)
         if need is not None:
             sentences.append(need)
-        return Draft(headline=ranked[0].text.rstrip(".") + ".", sentences=sentences)
+        return Draft(headline=_second_person(ranked[0].text.rstrip(".")) + ".", sentences=sentences)
 
     def revise(self, context: EngineContext, draft: Draft, problems: list[Span]) -> Draft:
         del context, problems  # deterministic: the pipeline drops what still fails
@@ -223,7 +224,7 @@ class GroundedEngine:
         served = [profile.goal(need.serves) for need, _ in matched]
         goals = [g for g in served if g is not None]
         headline = goals[0] if goals else self._ranked_goals(context, "")[0]
-        return Draft(headline=headline.text.rstrip(".") + ".", sentences=sentences)
+        return Draft(headline=_second_person(headline.text.rstrip(".")) + ".", sentences=sentences)
 
     def _plain_promises(self, context: EngineContext) -> list[Sentence]:
         """Sentences of the copy that already speak the buyer's language: no feature term, no
@@ -236,7 +237,7 @@ class GroundedEngine:
                 continue
             if not text[:1].isupper() or PRODUCT_LED.search(text) or "?" in text:
                 continue
-            if CALL_TO_ACTION.search(text) or not BUYER.search(text):
+            if CALL_TO_ACTION.search(text) or not BUYER.search(text) or VENDOR_VOICE.search(text):
                 continue
             if context.product and context.product.lower() in text.lower():
                 continue

@@ -81,3 +81,29 @@ def test_readyz_reports_store_and_grounded_engine(sample_client: TestClient) -> 
     ready = sample_client.get("/readyz").json()
     assert ready["ready"] and ready["store"]["ok"] and ready["auto_engine"] == "grounded"
     assert "chunks" in ready["store"]["detail"] and not ready["llm"]["ok"]
+
+
+def test_score_with_an_unknown_measure_in_thresholds_is_422_naming_it(
+    sample_client: TestClient,
+) -> None:
+    response = sample_client.post(
+        "/v1/scores",
+        headers=auth(RO),
+        json={"source": COPY, "rewrite": "Close faster.", "thresholds": {"bogus": 1}},
+    )
+    assert response.status_code == 422
+    assert "bogus" in response.text
+
+
+def test_score_honours_lexicon_and_readability_overrides(sample_client: TestClient) -> None:
+    rewrite = "Leverage our seamless platform to close the books in days."
+    base = {"source": COPY, "rewrite": rewrite, "title": "CFO"}
+    default = sample_client.post("/v1/scores", headers=auth(RO), json=base).json()
+    assert not default["measures"]["lexicon"]["passed"]
+    loose = sample_client.post(
+        "/v1/scores",
+        headers=auth(RO),
+        json={**base, "thresholds": {"lexicon": 5, "readability": 0}},
+    ).json()
+    assert loose["measures"]["lexicon"]["passed"] and loose["measures"]["lexicon"]["threshold"] == 5
+    assert not loose["measures"]["readability"]["passed"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.corpus.chunking import chunk_note, headline_outcome, note_hash
+from app.corpus.chunking import chunk_note, note_hash
 from app.domain import CaseNote
 from app.text import word_count
 
@@ -59,12 +59,6 @@ def test_every_sentence_survives_chunking() -> None:
 def test_a_sentence_longer_than_the_limit_is_cut_by_words() -> None:
     chunks = chunk_note(make_note(" ".join(["word"] * 450)), max_words=200)
     assert [word_count(c.text) for c in chunks] == [200, 200, 50]
-
-
-def test_headline_outcome_prefers_measured_change() -> None:
-    sentences = ["The CFO sponsored it.", "We met in 2024.", "Close went from 9 days to 4."]
-    assert headline_outcome(sentences) == "Close went from 9 days to 4."
-    assert headline_outcome(["Nothing was measured yet."]) is None
 
 
 def test_note_hash_changes_with_content_and_chunk_size() -> None:
