@@ -181,3 +181,22 @@ def test_server_stopped_mid_run_still_ships_guarded_copy(
         assert result.scorecard.measures[name].passed
     if result.rounds:  # the weak model's draft failed the guard, so a revision was attempted
         assert any("revision 1 failed" in w for w in result.warnings)
+
+
+def test_prompt_for_a_250_word_datasheet_stays_under_1200_tokens(
+    llama: LlamaServer, titles: TitleRegistry, sample_retriever: Retriever
+) -> None:
+    from app.config import PROJECT_ROOT
+    from app.documents import read_document
+
+    sheet = PROJECT_ROOT / "corpora/samples/real-world/datasheets/ledgerflow-close-management.md"
+    copy = read_document(sheet, 20_000)
+    assert 240 <= len(copy.split()) <= 280
+    settings = llm_settings(llama.url)
+    features = extract_features(copy)
+    evidence = sample_retriever.retrieve("month-end close", "CFO", k=4, offering="LedgerFlow")
+    context = EngineContext(copy, titles.get("CFO"), "LedgerFlow", None, features, evidence)
+    engine = LLMEngine(settings, llm_client(settings))
+    engine.generate(context)
+    assert engine.usage.calls == 1
+    assert 0 < engine.usage.prompt_tokens < 1200, engine.usage.prompt_tokens
