@@ -50,18 +50,23 @@ def worker(model: str, threads: int, prompt_file: str) -> None:
     tokens = tokens[:PROMPT_TOKENS]
     llm.eval(tokens[:8])  # warm-up: first-use allocations out of the timings
     llm.reset()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     llm.eval(tokens)
     prompt_seconds = time.perf_counter() - start
-    start = time.perf_counter()
+    prompt_cpu = time.process_time() - cpu
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(GENERATED_TOKENS):  # greedy sampling + one-token decode, as a server does
         llm.eval([llm.sample(temp=0.0)])
     generation_seconds = time.perf_counter() - start
+    generation_cpu = time.process_time() - cpu
     info = llama_cpp.llama_print_system_info()
     json.dump(
         {
             "prompt_tokens_per_s": PROMPT_TOKENS / prompt_seconds,
             "generation_tokens_per_s": GENERATED_TOKENS / generation_seconds,
+            # per CPU-second of this process (all its threads): less sensitive to other load
+            "prompt_tokens_per_cpu_s": PROMPT_TOKENS / prompt_cpu,
+            "generation_tokens_per_cpu_s": GENERATED_TOKENS / generation_cpu,
             "system_info": info.decode() if isinstance(info, bytes) else str(info),
             "llama_cpp": str(Path(llama_cpp.__file__).parent),
         },
@@ -130,6 +135,19 @@ def measure(
     return result
 
 
+MEASURES = (
+    "prompt_tokens_per_s",
+    "generation_tokens_per_s",
+    "prompt_tokens_per_cpu_s",
+    "generation_tokens_per_cpu_s",
+)
+
+
+def median(results: list[dict[str, object]], key: str) -> float | None:
+    values = [float(str(r[key])) for r in results]
+    return round(statistics.median(values), 1) if values else None
+
+
 def cpu_model() -> str:
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -180,16 +198,7 @@ def main() -> None:
                 "threads": threads,
                 "runs": len(good),
                 "failures": failures,
-                "prompt_tokens_per_s": round(
-                    statistics.median(float(str(r["prompt_tokens_per_s"])) for r in good), 1
-                )
-                if good
-                else None,
-                "generation_tokens_per_s": round(
-                    statistics.median(float(str(r["generation_tokens_per_s"])) for r in good), 1
-                )
-                if good
-                else None,
+                **{key: median(good, key) for key in MEASURES},
                 "system_info": info,
                 "safe_here": build_problem(info, flags) is None if good else False,
             }
@@ -201,7 +210,7 @@ def main() -> None:
         "avx2": "avx2" in flags,
         "avx512f": "avx512f" in flags,
         "amx": any(f.startswith("amx") for f in flags),
-        "load_avg_1min": {"min": min(loads), "max": max(loads)},
+        "load_avg_1min": {"min": round(min(loads), 1), "max": round(max(loads), 1)},
         "python": platform.python_version(),
         "llama_cpp_python": llama_version(),
         "model": model.name,
@@ -232,17 +241,22 @@ def markdown(report: dict[str, object]) -> str:
         f"- Prompt: {report['prompt_tokens']} tokens in one batch; generation: "
         f"{report['generated_tokens']} tokens, greedy, one at a time; median of "
         f"{report['rounds']} runs, each in a fresh process, configurations interleaved",
-        f"- 1-min load average during the runs: {report['load_avg_1min']}",
+        f"- 1-min load average during the runs (2 cores shared with other work): "
+        f"{report['load_avg_1min']}",
+        "- tok/s is wall-clock; tok/CPU-s divides by the CPU time of the process (all its"
+        " threads), which other load on the cores disturbs less",
         f"- Date: {report['date']}",
         "",
-        "| build | threads | prompt tok/s | generation tok/s | runs | safe on this CPU |",
-        "|---|---:|---:|---:|---:|---|",
+        "| build | threads | prompt tok/s | generation tok/s | prompt tok/CPU-s "
+        "| generation tok/CPU-s | runs | safe on this CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         failed = f" ({', '.join(row['failures'])})" if row["failures"] else ""
         lines.append(
             f"| {row['build']} | {row['threads']} | {row['prompt_tokens_per_s']} | "
-            f"{row['generation_tokens_per_s']} | {row['runs']}{failed} | "
+            f"{row['generation_tokens_per_s']} | {row['prompt_tokens_per_cpu_s']} | "
+            f"{row['generation_tokens_per_cpu_s']} | {row['runs']}{failed} | "
             f"{'yes' if row['safe_here'] else 'no'} |"
         )
     lines += ["", "Builds:", ""]

@@ -7,6 +7,7 @@ dies on the first completion, so /v1/models alone proves nothing.
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import json
 import signal
@@ -30,6 +31,7 @@ llm_app = typer.Typer(help="A local LLM server (llama.cpp).", no_args_is_help=Tr
 LOAD_TIMEOUT = 300.0  # until /v1/models answers (model load)
 COMPLETION_TIMEOUT = 300.0  # the first tiny completion
 STOP_GRACE = 10.0  # after forwarding SIGINT/SIGTERM, then SIGKILL
+PR_SET_PDEATHSIG = 1
 CRASH_SIGNALS = frozenset({signal.SIGSEGV, signal.SIGILL, signal.SIGBUS, signal.SIGFPE})
 
 LOADING = "while loading the model"
@@ -74,6 +76,12 @@ def server_command(model: Path, host: str, port: int, threads: int, context: int
         "--interrupt_requests",
         "False",
     ]
+
+
+def die_with_parent() -> None:
+    """In the server child, before exec (Linux): SIGTERM when primed dies, even by SIGKILL."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def signal_name(returncode: int) -> str:
@@ -233,7 +241,11 @@ def serve(
     url = f"http://{host}:{port}/v1"
     err_console.print(f"starting llama.cpp with {path.name} on {url} ...", highlight=False)
     # Its own process group: a terminal's Ctrl-C reaches primed only, which forwards it once.
-    process = subprocess.Popen(server_command(path, host, port, threads, context), process_group=0)
+    process = subprocess.Popen(
+        server_command(path, host, port, threads, context),
+        process_group=0,
+        preexec_fn=die_with_parent,  # primed runs no threads here
+    )
     phase = LOADING
     with ForwardSignals(process) as stop:
         try:

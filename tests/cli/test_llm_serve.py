@@ -38,11 +38,11 @@ def server_child(process: subprocess.Popen[bytes]) -> int:
 
 
 def is_gone(pid: int) -> bool:
+    """No such process, or only its zombie (exited, not yet reaped by whoever adopted it)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
         return True
-    return False
 
 
 def error_lines(log: Path) -> list[str]:
@@ -95,6 +95,17 @@ def test_sigterm_stops_primed_and_its_server(tmp_path: Path) -> None:
     process.terminate()
     assert process.wait(timeout=30) == 0
     assert is_gone(child)
+
+
+def test_killing_primed_outright_takes_its_server_down_too(tmp_path: Path) -> None:
+    process, _ = start_llama(tmp_path / "serve.log")
+    child = server_child(process)
+    os.kill(process.pid, signal.SIGKILL)  # no handler runs: the kernel's parent-death signal
+    process.wait()
+    deadline = time.monotonic() + 30
+    while not is_gone(child):
+        assert time.monotonic() < deadline, "llama.cpp server outlived primed"
+        time.sleep(0.1)
 
 
 def test_a_server_killed_by_sigsegv_is_one_line_naming_the_signal(tmp_path: Path) -> None:
