@@ -7,29 +7,19 @@ import re
 
 from app.corpus.facts import CUSTOMER
 from app.domain import Evidence, Fact
+from app.redaction import redact
 from app.scoring.grounding import confidential_patterns
 from app.scoring.support import best_sentences, support_ratio
 from app.scoring.words import zipf
 from app.text import split_sentences
 
 
-def describe_customer(sentence: str, evidence: Evidence, strict: bool = False) -> str | None:
-    """Replace a non-publishable customer's name (full, or its distinctive first word, possessive
-    too) by its description, so confidential names never reach the copy. With `strict`, a
-    possessive ("Greyfield's stores") cannot be described gracefully: None."""
+def describe_customer(sentence: str, evidence: Evidence) -> str:
+    """A non-publishable customer's name (full, short, possessive) replaced by its
+    description, so confidential names never reach the copy (the rule in app/redaction.py)."""
     if evidence.publishable or not evidence.customer_name:
         return sentence
-    for pattern in confidential_patterns(evidence.customer_name):
-        if strict and any(m.group(0).endswith(("'s", "’s")) for m in pattern.finditer(sentence)):
-            return None
-
-        def swap(match: re.Match[str]) -> str:
-            possessive = match.group(0).endswith(("'s", "’s"))
-            description = evidence.customer + ("'s" if possessive else "")
-            return description if match.start() else upper_first(description)
-
-        sentence = pattern.sub(swap, sentence)
-    return sentence
+    return redact(sentence, evidence.customer_name, evidence.customer)
 
 
 def render_fact(template: str, customer: str) -> str:
@@ -45,7 +35,7 @@ def fact_sentence(fact: Fact, evidence: Evidence, customer: str | None = None) -
         text = render_fact(fact.text, label)
     else:
         text = f"At {label}, {fact.clause}"
-    return describe_customer(text, evidence) or text
+    return describe_customer(text, evidence)
 
 
 def shown_source(fact: Fact, evidence: Evidence) -> str:

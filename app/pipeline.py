@@ -305,7 +305,7 @@ def cited_evidence(
     for item in evidence:
         if item.note_id not in supports or any(c.note_id == item.note_id for c in shown):
             continue
-        snippet = describe_customer(item.outcome or item.text, item) or item.customer
+        snippet = describe_customer(item.outcome or item.text, item)
         shown.append(
             CitedEvidence(
                 note_id=item.note_id,
