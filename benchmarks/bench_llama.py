@@ -161,7 +161,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--no-native", action="store_true", help="only the portable build")
+    parser.add_argument("--render", action="store_true", help="only rewrite llama.md from .json")
     options = parser.parse_args()
+    if options.render:
+        report = json.loads((RESULTS / "llama.json").read_text())
+        (RESULTS / "llama.md").write_text(markdown(report))
+        print(markdown(report))
+        return
 
     from app.cli.llm import default_model
     from app.llm_build import build_problem, cmake_args, read_cpu_flags
@@ -225,6 +231,33 @@ def main() -> None:
     print(markdown(report))
 
 
+def ratios(rows: list[dict[str, object]]) -> list[str]:
+    """Portable vs native at 1 thread, and 2 threads vs 1 for each build (wall-clock)."""
+    by = {(str(r["build"]), int(str(r["threads"]))): r for r in rows}
+
+    def ratio(a: tuple[str, int], b: tuple[str, int], key: str) -> str:
+        x, y = by.get(a, {}).get(key), by.get(b, {}).get(key)
+        return f"x{float(str(x)) / float(str(y)):.2f}" if x and y else "n/a"
+
+    lines = []
+    for threads in sorted({t for _, t in by}):
+        if ("portable", threads) in by and ("native", threads) in by:
+            pair = (("portable", threads), ("native", threads))
+            lines.append(
+                f"- portable / native at {threads} thread(s): prompt "
+                f"{ratio(*pair, 'prompt_tokens_per_s')}, generation "
+                f"{ratio(*pair, 'generation_tokens_per_s')}"
+            )
+    for build in sorted({b for b, _ in by}):
+        if (build, 1) in by and (build, 2) in by:
+            pair = ((build, 2), (build, 1))
+            lines.append(
+                f"- {build}, 2 threads / 1 thread: prompt {ratio(*pair, 'prompt_tokens_per_s')}, "
+                f"generation {ratio(*pair, 'generation_tokens_per_s')}"
+            )
+    return lines
+
+
 def markdown(report: dict[str, object]) -> str:
     rows = report["rows"]
     assert isinstance(rows, list)
@@ -259,7 +292,7 @@ def markdown(report: dict[str, object]) -> str:
             f"{row['generation_tokens_per_cpu_s']} | {row['runs']}{failed} | "
             f"{'yes' if row['safe_here'] else 'no'} |"
         )
-    lines += ["", "Builds:", ""]
+    lines += ["", *ratios(rows), "", "Builds:", ""]
     seen = set()
     for row in rows:
         if row["build"] not in seen:
