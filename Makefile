@@ -87,6 +87,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_rewrite.py
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_real_world.py
 
 clean:  # keeps $(LLAMA_WHEELS): recompiling llama.cpp takes minutes
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache
