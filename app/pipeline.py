@@ -97,10 +97,11 @@ class Pipeline:
             warnings.append(f"{engine_name} engine unavailable ({exc}); fell back to grounded")
             engine = self.engines.fallback()
         features = extract_features(copy)[:MAX_FEATURES] or [Feature(id="F1", statement=copy[:500])]
-        if not self.offerings() and self.retriever.store.count() == 0:
+        offerings = self.offerings()
+        if not offerings and self.retriever.store.count() == 0:
             raise EmptyStoreError()
-        match = self.resolve_offering(copy, request.product)
-        warnings.extend(offering_warnings(match, self.offerings()))
+        match = resolve_offering(copy, offerings, request.product)
+        warnings.extend(offering_warnings(match, offerings))
         context = EngineContext(copy, profile, match.name, request.industry, features, [])
         if engine.uses_evidence and match.known:
             self._gather(context, warnings)
