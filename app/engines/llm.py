@@ -187,6 +187,10 @@ class LLMEngine:
     def _draft(self, messages: list[BaseMessage], max_tokens: int) -> Draft:
         content, finish = self._call(messages, max_tokens)
         try:
+            return Draft.model_validate(clipped(json.loads(content)))
+        except (ValueError, TypeError):
+            pass  # not JSON, or cut at the limit: the schema error below says which
+        try:
             return Draft.model_validate_json(content)
         except ValidationError as exc:
             salvaged = salvage(content) if finish == "length" else None
@@ -284,6 +288,30 @@ def fact_lines(evidence: list[Evidence]) -> list[str]:
             if len(lines) == PROMPT_FACTS:
                 return lines
     return lines
+
+
+def clipped(answer: Any) -> Any:
+    """A model's answer cut to the draft's limits (the wire schema carries none, so a small
+    model may write a 700-character sentence); the guard judges what is left."""
+    if not isinstance(answer, dict):
+        return answer
+    out = dict(answer)
+    if isinstance(out.get("headline"), str):
+        out["headline"] = out["headline"][:300]
+    sentences = out.get("sentences")
+    if isinstance(sentences, list):
+        fixed = []
+        for item in sentences[:12]:
+            if isinstance(item, dict):
+                item = dict(item)
+                if isinstance(item.get("text"), str):
+                    item["text"] = item["text"][:600]
+                for key, limit in (("evidence_ids", 4), ("feature_ids", 12)):
+                    if isinstance(item.get(key), list):
+                        item[key] = item[key][:limit]
+            fixed.append(item)
+        out["sentences"] = fixed
+    return out
 
 
 def salvage(content: str) -> Draft | None:

@@ -101,7 +101,8 @@ def test_llm_rewrite_passes_the_guard_whatever_the_model_says(
     # are said, never hidden.
     assert result.model == "smollm2" if result.engine == "llm" else result.engine == "grounded"
     if result.engine == "grounded":
-        assert any("nothing usable survived the guard" in w for w in result.warnings)
+        said = ("nothing usable survived the guard", "llm engine failed")
+        assert any(any(x in w for x in said) for w in result.warnings), result.warnings
 
 
 def test_prompt_injection_in_the_copy_is_treated_as_data(
