@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=700, ge=64, le=8192)
     llm_retries: int = Field(default=3, ge=1, le=10)
     llm_revise_rounds: int = Field(default=2, ge=0, le=5)
+    llm_seed: int | None = Field(default=None, ge=0)
 
     debug: bool = Field(default=False, description="Show tracebacks for unexpected errors.")
 

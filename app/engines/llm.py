@@ -186,21 +186,9 @@ class LLMEngine:
 
     def _draft(self, messages: list[BaseMessage], max_tokens: int) -> Draft:
         content, finish = self._call(messages, max_tokens)
-        try:
-            return Draft.model_validate(clipped(json.loads(content)))
-        except (ValueError, TypeError):
-            pass  # not JSON, or cut at the limit: the schema error below says which
-        try:
-            return Draft.model_validate_json(content)
-        except ValidationError as exc:
-            salvaged = salvage(content) if finish == "length" else None
-            if salvaged is not None:
-                self.salvaged += 1
-                return salvaged
-            why = "was cut at the answer limit" if finish == "length" else "does not fit"
-            raise LLMError(
-                f"the model's answer {why} the draft schema ({exc.error_count()} problems)"
-            ) from exc
+        draft, salvaged = parse_answer(content, finish)
+        self.salvaged += salvaged
+        return draft
 
     def _call(self, messages: list[BaseMessage], max_tokens: int) -> tuple[str, str | None]:
         @retry(
@@ -215,6 +203,8 @@ class LLMEngine:
             # response_format travels in the body too: langchain would otherwise parse the answer
             # itself and throw away one cut at the length limit, which salvage() can still use.
             body: dict[str, Any] = {"max_tokens": max_tokens}
+            if self.settings.llm_seed is not None:
+                body["seed"] = self.settings.llm_seed
             if self.format is not None:
                 body["response_format"] = self.format
             message = self.client.invoke(messages, extra_body=body)
@@ -290,6 +280,31 @@ def fact_lines(evidence: list[Evidence]) -> list[str]:
     return lines
 
 
+def parse_answer(content: str, finish: str | None) -> tuple[Draft, bool]:
+    """The model's answer as a Draft, and whether it had to be salvaged from a cut answer.
+
+    Lenient where a small model is sloppy but the meaning is intact (raw line breaks in
+    strings, fields over the draft's limits, empty sentences); the guard judges the rest."""
+    try:
+        # strict=False: small models put raw line breaks inside JSON strings.
+        return Draft.model_validate(clipped(json.loads(content, strict=False))), False
+    except (ValueError, TypeError):
+        pass  # not JSON, or cut at the limit: the schema error below says which
+    try:
+        return Draft.model_validate_json(content), False
+    except ValidationError as exc:
+        salvaged = salvage(content) if finish == "length" else None
+        if salvaged is not None:
+            return salvaged, True
+        why = "was cut at the answer limit" if finish == "length" else "does not fit"
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "answer"
+        raise LLMError(
+            f"the model's answer {why} the draft schema ({exc.error_count()} problems, "
+            f"first at {where}: {first['msg']})"
+        ) from exc
+
+
 def clipped(answer: Any) -> Any:
     """A model's answer cut to the draft's limits (the wire schema carries none, so a small
     model may write a 700-character sentence); the guard judges what is left."""
@@ -297,7 +312,7 @@ def clipped(answer: Any) -> Any:
         return answer
     out = dict(answer)
     if isinstance(out.get("headline"), str):
-        out["headline"] = out["headline"][:300]
+        out["headline"] = " ".join(out["headline"].split())[:300]
     sentences = out.get("sentences")
     if isinstance(sentences, list):
         fixed = []
@@ -305,7 +320,9 @@ def clipped(answer: Any) -> Any:
             if isinstance(item, dict):
                 item = dict(item)
                 if isinstance(item.get("text"), str):
-                    item["text"] = item["text"][:600]
+                    item["text"] = " ".join(item["text"].split())[:600]
+                    if not item["text"]:
+                        continue  # an empty sentence says nothing: drop it, keep the rest
                 for key, limit in (("evidence_ids", 4), ("feature_ids", 12)):
                     if isinstance(item.get(key), list):
                         item[key] = item[key][:limit]

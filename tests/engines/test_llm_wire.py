@@ -15,7 +15,7 @@ import pytest
 from app.config import Settings
 from app.domain import Draft, Rewrite
 from app.engines.base import EngineContext
-from app.engines.llm import LLMEngine, llm_client
+from app.engines.llm import LLMEngine, LLMError, llm_client
 from app.engines.registry import build_engines
 from app.features import extract_features
 from app.pipeline import Engines, Pipeline, RewriteRequest
@@ -45,6 +45,7 @@ def llm_settings(url: str) -> Settings:
         llm_max_tokens=300,
         llm_timeout=120,
         llm_retries=2,
+        llm_seed=7,  # the same draft on every run on one machine: failures reproduce
         _env_file=None,
     )
 
@@ -198,6 +199,9 @@ def test_prompt_for_a_250_word_datasheet_stays_under_1200_tokens(
     evidence = sample_retriever.retrieve("month-end close", "CFO", k=4, offering="LedgerFlow")
     context = EngineContext(copy, titles.get("CFO"), "LedgerFlow", None, features, evidence)
     engine = LLMEngine(settings, llm_client(settings))
-    engine.generate(context)
-    assert engine.usage.calls == 1
+    try:
+        engine.generate(context)
+    except LLMError as exc:  # the model answered, badly: the prompt is still what is measured
+        assert "draft schema" in str(exc), exc
+    assert engine.usage.calls == 1 and engine.usage.completion_tokens > 0
     assert 0 < engine.usage.prompt_tokens < 1200, engine.usage.prompt_tokens

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.config import Settings
 from app.domain import TitleProfile
 from app.engines.base import EngineContext
-from app.engines.llm import LLMEngine, llm_client, salvage
+from app.engines.llm import LLMEngine, LLMError, llm_client, parse_answer, salvage
 from app.features import Feature
 from app.titles import TitleRegistry
 
@@ -47,3 +49,33 @@ def test_the_answer_limit_grows_with_the_copy_up_to_the_setting(titles: TitleReg
 
     assert limit(1) < limit(4) < limit(8) <= 600
     assert limit(30) == 600
+
+
+# Recorded from SmolLM2-135M on llama.cpp (json_object + schema): a raw line break inside the
+# headline string, thirteen feature ids, and an empty sentence beside a real one.
+RECORDED = (
+    '{ "headline": "Close the books in days, not weeks.\n'
+    'LedgerFlow automates the financial close for multi-entity groups." ,"sentences": '
+    '[{"text": "Closing of books is now done in days.", "kind": "goal", '
+    '"evidence_ids": ["PS-014"], "feature_ids": ["F1","F2","F3","F4","F5","F6","F7","F8",'
+    '"F9","F10","F11","F12","F13"]}, {"text": "  ", "kind": "need", "evidence_ids": [], '
+    '"feature_ids": []}]}'
+)
+
+
+def test_a_sloppy_but_complete_answer_is_kept_within_the_drafts_limits() -> None:
+    draft, salvaged = parse_answer(RECORDED, "stop")
+    assert not salvaged
+    assert draft.headline == (
+        "Close the books in days, not weeks. "
+        "LedgerFlow automates the financial close for multi-entity groups."
+    )
+    assert [s.text for s in draft.sentences] == ["Closing of books is now done in days."]
+    assert len(draft.sentences[0].feature_ids) == 12
+
+
+def test_an_answer_that_is_not_a_draft_names_the_first_problem() -> None:
+    with pytest.raises(LLMError, match=r"does not fit the draft schema .*sentences"):
+        parse_answer('{"headline": "Close the books", "sentences": "none"}', "stop")
+    with pytest.raises(LLMError, match="was cut at the answer limit"):
+        parse_answer('{"headline": "Close the books in days", "sentences": [{"text": "Mo', "length")
