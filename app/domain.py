@@ -111,16 +111,27 @@ class Goal(Keyworded):
     """A result the executive wants and will say so openly."""
 
 
+Question = Annotated[str, StringConstraints(min_length=10, max_length=200, pattern=r"\?$")]
+Scenario = Annotated[
+    str, StringConstraints(min_length=20, max_length=240, pattern=r"^What if\b.*\?$")
+]
+
+
 class Problem(Keyworded):
-    """A pain the executive admits to; `blocks` names the goal it stands in the way of."""
+    """A pain the executive admits to; `blocks` names the goal it stands in the way of;
+    `questions` are what a seller asks to uncover it (the messaging kit's diagnostic questions).
+    """
 
     blocks: str
+    questions: list[Question] = Field(min_length=2, max_length=3)
 
 
 class Need(Keyworded):
-    """A capability in the buyer's terms; `serves` names the goal it serves."""
+    """A capability in the buyer's terms; `serves` names the goal it serves; `scenario` lets
+    the buyer picture having it ("What if ...?", the messaging kit's usage scenario)."""
 
     serves: str
+    scenario: Scenario
 
 
 class TitleProfile(Strict):

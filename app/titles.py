@@ -104,3 +104,9 @@ def _check_references(path: Path, profile: TitleProfile) -> None:
     for need in profile.needs:
         if need.serves not in goal_ids:
             raise ResourceError(f"{path}: need '{need.id}' serves unknown goal '{need.serves}'")
+    # The messaging kit asks diagnostic questions and paints a scenario for every goal.
+    for goal in profile.goals:
+        if not any(p.blocks == goal.id for p in profile.problems):
+            raise ResourceError(f"{path}: goal '{goal.id}' has no problem that blocks it")
+        if not any(n.serves == goal.id for n in profile.needs):
+            raise ResourceError(f"{path}: goal '{goal.id}' has no need that serves it")

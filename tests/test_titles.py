@@ -56,9 +56,52 @@ def test_problem_blocking_an_unknown_goal_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "cfo.yaml").write_text(
         "id: cfo\nname: CFO\nfull_name: Chief Financial Officer\n"
         "goals: [{id: close, text: Close faster, keywords: [close]}]\n"
-        "problems: [{id: slow, text: Slow close, keywords: [slow], blocks: cash}]\n"
+        f"problems: [{{id: slow, text: Slow close, keywords: [slow], blocks: cash, {QUESTIONS}}}]\n"
     )
     with pytest.raises(ResourceError, match="unknown goal 'cash'"):
+        TitleRegistry.from_dir(tmp_path)
+
+
+QUESTIONS = "questions: ['How long does close take today?', 'Who re-keys the numbers?']"
+SCENARIO = "scenario: 'What if your team closed the books in three days?'"
+
+
+def kit_profile(problems: str, needs: str) -> str:
+    return (
+        "id: cfo\nname: CFO\nfull_name: Chief Financial Officer\n"
+        "goals: [{id: close, text: Close faster, keywords: [close]}]\n"
+        f"problems: [{problems}]\nneeds: [{needs}]\n"
+    )
+
+
+GOOD_PROBLEM = f"{{id: slow, text: Slow close, keywords: [slow], blocks: close, {QUESTIONS}}}"
+GOOD_NEED = f"{{id: fast, text: Close in days, keywords: [days], serves: close, {SCENARIO}}}"
+
+
+def test_a_profile_with_questions_and_scenarios_for_every_goal_loads(tmp_path: Path) -> None:
+    (tmp_path / "cfo.yaml").write_text(kit_profile(GOOD_PROBLEM, GOOD_NEED))
+    profile = TitleRegistry.from_dir(tmp_path).get("CFO")
+    assert profile.problems[0].questions[0] == "How long does close take today?"
+    assert profile.needs[0].scenario.startswith("What if")
+
+
+def test_a_goal_no_problem_blocks_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "cfo.yaml").write_text(kit_profile("", GOOD_NEED))
+    with pytest.raises(ResourceError, match="goal 'close' has no problem"):
+        TitleRegistry.from_dir(tmp_path)
+
+
+def test_a_problem_with_one_question_is_rejected(tmp_path: Path) -> None:
+    one = GOOD_PROBLEM.replace(", 'Who re-keys the numbers?'", "")
+    (tmp_path / "cfo.yaml").write_text(kit_profile(one, GOOD_NEED))
+    with pytest.raises(ResourceError, match="questions"):
+        TitleRegistry.from_dir(tmp_path)
+
+
+def test_a_scenario_that_is_not_a_what_if_question_is_rejected(tmp_path: Path) -> None:
+    claim = GOOD_NEED.replace("What if your team closed the books in three days?", "We close fast.")
+    (tmp_path / "cfo.yaml").write_text(kit_profile(GOOD_PROBLEM, claim))
+    with pytest.raises(ResourceError, match="scenario"):
         TitleRegistry.from_dir(tmp_path)
 
 
@@ -67,6 +110,8 @@ def test_alias_shared_by_two_titles_is_rejected(tmp_path: Path) -> None:
         (tmp_path / f"{stem}.yaml").write_text(
             f"id: {stem}\nname: {stem.upper()}\nfull_name: Chief {stem}\naliases: [Boss]\n"
             "goals: [{id: g, text: Grow, keywords: [grow]}]\n"
+            f"problems: [{GOOD_PROBLEM.replace('close', 'g')}]\n"
+            f"needs: [{GOOD_NEED.replace('serves: close', 'serves: g')}]\n"
         )
     with pytest.raises(ResourceError, match="'Boss' belongs to both"):
         TitleRegistry.from_dir(tmp_path)
