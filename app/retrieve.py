@@ -234,26 +234,32 @@ class Candidate:
         return self.similarity + FILTER_BONUS[self.label]
 
     def evidence(self) -> Evidence:
-        meta = self.meta
-        publishable = bool(meta.get("publishable", False))
-        described = meta.get("customer_description") or (
-            f"a {str(meta['industry']).replace('-', ' ')} customer"
-        )
-        return Evidence(
-            chunk_id=self.chunk_id,
-            note_id=meta["note_id"],
-            text=self.text,
-            outcome=meta.get("outcome") or None,
-            customer=meta["customer"] if publishable else described,
-            customer_name=meta["customer"],
-            publishable=publishable,
-            industry=meta["industry"],
-            offering=meta["offering"],
-            titles=[t for t in str(meta.get("titles", "")).split(",") if t],
-            facts=_facts(meta),
-            score=round(self.similarity, 4),
-            filter=self.label,
-        )
+        return evidence_from(self.chunk_id, self.text, self.meta, self.similarity, self.label)
+
+
+def evidence_from(
+    chunk_id: str, text: str, meta: dict[str, Any], similarity: float = 1.0, label: str = "any"
+) -> Evidence:
+    """A stored chunk as citable evidence: the customer described unless publishable."""
+    publishable = bool(meta.get("publishable", False))
+    described = meta.get("customer_description") or (
+        f"a {str(meta['industry']).replace('-', ' ')} customer"
+    )
+    return Evidence(
+        chunk_id=chunk_id,
+        note_id=meta["note_id"],
+        text=text,
+        outcome=meta.get("outcome") or None,
+        customer=meta["customer"] if publishable else described,
+        customer_name=meta["customer"],
+        publishable=publishable,
+        industry=meta["industry"],
+        offering=meta["offering"],
+        titles=[t for t in str(meta.get("titles", "")).split(",") if t],
+        facts=_facts(meta),
+        score=round(similarity, 4),
+        filter=label,
+    )
 
 
 def _facts(meta: dict[str, Any]) -> list[Fact]:

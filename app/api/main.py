@@ -13,7 +13,7 @@ from app import __version__
 from app.api import docs, errors, openapi
 from app.api.deps import ApiState, KeyGate
 from app.api.limits import BodyLimitMiddleware
-from app.api.routes import batches, case_notes, health, rewrites, scores, titles
+from app.api.routes import batches, case_notes, health, kits, rewrites, scores, titles
 from app.api.schemas import BatchIn, NotesIn
 from app.config import Settings, get_settings
 
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(BodyLimitMiddleware, limit=settings.api_max_body_bytes)
     app.add_middleware(errors.RequestIdMiddleware)
-    for module in (rewrites, scores, batches, case_notes, titles, health):
+    for module in (rewrites, scores, batches, kits, case_notes, titles, health):
         app.include_router(module.router)
     openapi.install(app, [BatchIn, NotesIn])
     if settings.api_docs:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain import CaseNote, Evidence, Rewrite
+from app.kit.service import KitRequest
 from app.pipeline import RewriteRequest
 from app.redaction import redact_evidence
 from app.scoring.scorecard import EvidenceText, ScoreInput
@@ -226,3 +227,22 @@ class Ready(BaseModel):
     store: Component
     llm: Component
     auto_engine: Literal["grounded", "llm"]
+
+
+class KitIn(KitRequest):
+    """The offering (and optionally titles, an industry, the engine) to build a kit for."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"product": "LedgerFlow", "titles": ["CFO", "COO"]}]},
+    )
+
+    product: Annotated[Text, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="The offering, by name or alias (see GET /v1/offerings)."
+    )
+    titles: list[TitleName] = Field(
+        default_factory=list, max_length=20, description="Titles to cover; empty: every title."
+    )
+    industry: Annotated[Text, StringConstraints(max_length=64)] | None = Field(
+        default=None, description="Stories from this industry first."
+    )

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from rich.markup import escape
 
 from app import __version__
-from app.cli import batch, corpus, llm, rewrite, scoring, serve, titles
+from app.cli import batch, corpus, kit, llm, rewrite, scoring, serve, titles
 from app.cli.context import err_console
 from app.config import get_settings
 from app.errors import PrimedError
@@ -34,6 +34,7 @@ scoring.register(app)
 rewrite.register(app)
 llm.register(app)
 batch.register(app)
+kit.register(app)
 serve.register(app)
 
 

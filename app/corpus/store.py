@@ -54,6 +54,15 @@ class Offering:
     notes: int
 
 
+@dataclass(frozen=True)
+class StoredChunk:
+    """One chunk as the store holds it: id, text and its note's metadata."""
+
+    id: str
+    text: str
+    meta: dict[str, Any]
+
+
 @dataclass
 class IngestStats:
     added: int = 0
@@ -187,10 +196,9 @@ class CaseNoteStore:
         cached = self._offerings
         if cached is not None and cached[0] == count:
             return cached[1]
-        found = self.collection.get(where={"chunk_no": 0}, include=["metadatas"])
         names: dict[str, set[str]] = {}
         notes: dict[str, int] = {}
-        for meta in found["metadatas"] or []:
+        for meta in self.note_metadata():
             name = str(meta.get("offering", ""))
             if not name:
                 continue
@@ -203,6 +211,24 @@ class CaseNoteStore:
         }
         self._offerings = (count, offerings)
         return offerings
+
+    def note_metadata(self) -> list[dict[str, Any]]:
+        """One metadata record per note (its first chunk's)."""
+        found = self.collection.get(where={"chunk_no": 0}, include=["metadatas"])
+        return [dict(meta) for meta in found["metadatas"] or []]
+
+    def chunks_of(self, offering: str) -> list[StoredChunk]:
+        """Every chunk of every note about `offering`, in note and chunk order."""
+        found = self.collection.get(
+            where={"offering": offering}, include=["documents", "metadatas"]
+        )
+        chunks = [
+            StoredChunk(chunk_id, str(text or ""), dict(meta or {}))
+            for chunk_id, text, meta in zip(
+                found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
+            )
+        ]
+        return sorted(chunks, key=lambda c: (str(c.meta.get("note_id")), c.meta.get("chunk_no", 0)))
 
     def delete_note(self, note_id: str) -> int:
         """Remove every chunk of a note; NotFoundError if the store has none."""

@@ -83,7 +83,7 @@ class GroundedEngine:
         need = self._need_sentence(context, picks)
         if need is not None:
             sentences.append(need)
-        return Draft(headline=_second_person(ranked[0].text.rstrip(".")) + ".", sentences=sentences)
+        return Draft(headline=second_person(ranked[0].text.rstrip(".")) + ".", sentences=sentences)
 
     def revise(self, context: EngineContext, draft: Draft, problems: list[Span]) -> Draft:
         del context, problems  # deterministic: the pipeline drops what still fails
@@ -112,35 +112,23 @@ class GroundedEngine:
         return picks
 
     def _labelled(self, evidence: Evidence, source_terms: list[Term]) -> Evidence:
-        """The evidence as copy may call its customer: the note's description unless that holds
-        jargon ("running about 220 microservices"), then a plain industry noun."""
-        if evidence.publishable or self._clean(evidence.customer, source_terms):
-            return evidence
-        nouns = self.scorer.wordlists.industry_nouns
-        return evidence.model_copy(update={"customer": nouns.get(evidence.industry, "a customer")})
+        return labelled(evidence, self.scorer, source_terms)
 
     def _usable(
         self, sentence: str, evidence: Evidence, source_terms: list[Term], context: EngineContext
     ) -> bool:
         if word_count(sentence) > MAX_SENTENCE_WORDS:
             return False
-        if _other_names(sentence, evidence, context.product):
+        if other_names(sentence, evidence, context.product):
             return False  # a result sentence names only its own customer
         return self._clean(sentence, source_terms)
 
     def _clean(self, text: str, source_terms: list[Term]) -> bool:
-        """No feature term of the source and no lexicon hit (suggestions aside)."""
-        if find_terms_in(text, source_terms):
-            return False
-        return not any(
-            span.kind != "lexicon-suggestion"
-            for lexicon in self.scorer.lexicons
-            for span in lexicon.find(text)
-        )
+        return plain(text, self.scorer, source_terms)
 
     def _claim(self, context: EngineContext, pick: Pick) -> Sentence:
         goals = goal_hits(pick.fact.source, context.title)
-        problems = [p.id for p in context.title.problems if _hits(pick.fact.source, p.keywords)]
+        problems = [p.id for p in context.title.problems if hits(pick.fact.source, p.keywords)]
         return Sentence(
             text=pick.sentence,
             kind="goal" if goals else ("problem" if problems else "need"),
@@ -160,7 +148,7 @@ class GroundedEngine:
         if not served:
             return None
         text = " and ".join(lower_first(goal.text.rstrip(".")) for goal, _ in served)
-        sentence = f"Teams that work this way also {_second_person(text)}."
+        sentence = f"Teams that work this way also {second_person(text)}."
         # Only a goal the notes themselves speak of: the guard removes unsupported citations.
         ids = _supporting(sentence, [p for _, found in served for p in found])
         return Sentence(text=sentence, kind="goal", evidence_ids=ids) if ids else None
@@ -170,7 +158,7 @@ class GroundedEngine:
             for pick in picks:
                 sources = " ".join(shown_source(f, pick.evidence) for f in pick.evidence.facts)
                 text = self._need_text(need, None)
-                if _hits(sources, need.keywords) and _supporting(text, [pick]):
+                if hits(sources, need.keywords) and _supporting(text, [pick]):
                     return Sentence(
                         text=text,
                         kind="need",
@@ -180,7 +168,7 @@ class GroundedEngine:
         return None
 
     def _need_text(self, need: Need, product: str | None) -> str:
-        capability = _second_person(lower_first(need.text.rstrip(".")))
+        capability = second_person(lower_first(need.text.rstrip(".")))
         lead = "your team can" if _is_verb(need.text, self.scorer) else "your team gets"
         return upper_first(f"with {product}, {lead}" if product else lead) + f" {capability}."
 
@@ -224,7 +212,7 @@ class GroundedEngine:
         served = [profile.goal(need.serves) for need, _ in matched]
         goals = [g for g in served if g is not None]
         headline = goals[0] if goals else self._ranked_goals(context, "")[0]
-        return Draft(headline=_second_person(headline.text.rstrip(".")) + ".", sentences=sentences)
+        return Draft(headline=second_person(headline.text.rstrip(".")) + ".", sentences=sentences)
 
     def _plain_promises(self, context: EngineContext) -> list[Sentence]:
         """Sentences of the copy that already speak the buyer's language: no feature term, no
@@ -241,7 +229,7 @@ class GroundedEngine:
                 continue
             if context.product and context.product.lower() in text.lower():
                 continue
-            if not self._clean(text, source_terms) or _other_names(text, None, context.product):
+            if not self._clean(text, source_terms) or other_names(text, None, context.product):
                 continue
             found.append(
                 Sentence(text=text.rstrip(".!") + ".", kind="need", feature_ids=[feature.id])
@@ -262,7 +250,7 @@ class GroundedEngine:
         similarity = features @ needs.T  # features x needs
         for i, feature in enumerate(context.features):
             for j, need in enumerate(profile.needs):
-                if not _hits(feature.statement, need.keywords):
+                if not hits(feature.statement, need.keywords):
                     similarity[i, j] = 0.0
         best = similarity.max(axis=0)
         order = [int(i) for i in np.argsort(-best) if best[i] >= NEED_MATCH][:MAX_NEEDS]
@@ -286,13 +274,33 @@ class GroundedEngine:
         return self._vectors[key]
 
 
+def labelled(evidence: Evidence, scorer: Scorer, source_terms: list[Term]) -> Evidence:
+    """The evidence as copy may call its customer: the note's description unless that holds
+    jargon ("running about 220 microservices"), then a plain industry noun."""
+    if evidence.publishable or plain(evidence.customer, scorer, source_terms):
+        return evidence
+    nouns = scorer.wordlists.industry_nouns
+    return evidence.model_copy(update={"customer": nouns.get(evidence.industry, "a customer")})
+
+
+def plain(text: str, scorer: Scorer, source_terms: list[Term]) -> bool:
+    """No feature term of the source and no lexicon hit (suggestions aside)."""
+    if find_terms_in(text, source_terms):
+        return False
+    return not any(
+        span.kind != "lexicon-suggestion"
+        for lexicon in scorer.lexicons
+        for span in lexicon.find(text)
+    )
+
+
 def _supporting(sentence: str, picks: list[Pick]) -> list[str]:
     """The picks' notes that support `sentence` (the guard would drop other citations)."""
     ids = [p.evidence.note_id for p in picks if support(sentence, p.evidence)[0] >= MIN_SUPPORT]
     return list(dict.fromkeys(ids))
 
 
-def _other_names(sentence: str, evidence: Evidence | None, product: str | None) -> list[str]:
+def other_names(sentence: str, evidence: Evidence | None, product: str | None) -> list[str]:
     """Brand-like names in a sentence other than its customer's and the product's."""
     own = ""
     if evidence is not None:
@@ -311,7 +319,7 @@ def _other_names(sentence: str, evidence: Evidence | None, product: str | None) 
 _PERSON = {"my": "your", "our": "your", "we": "you", "us": "you", "i": "you", "ours": "yours"}
 
 
-def _second_person(text: str) -> str:
+def second_person(text: str) -> str:
     """Profiles write some needs in the executive's voice ("Free my team..."): copy addresses
     them ("your team")."""
     return re.sub(r"\b(my|our|we|us|I|ours)\b", lambda m: _PERSON[m.group(1).lower()], text)
@@ -322,6 +330,6 @@ def _is_verb(text: str, scorer: Scorer) -> bool:
     return first in scorer.wordlists.imperatives
 
 
-def _hits(text: str, keywords: list[str]) -> bool:
+def hits(text: str, keywords: list[str]) -> bool:
     lowered = text.lower()
     return any(re.search(rf"(?<!\w){re.escape(k.lower())}", lowered) for k in keywords)

@@ -30,6 +30,8 @@ ROUTES: list[tuple[str, str, dict[str, Any], bool]] = [
     ("GET", "/v1/case-notes/search", {"params": {"q": "close", "title": "CFO"}}, False),
     ("DELETE", "/v1/case-notes/NO-SUCH-NOTE", {}, True),
     ("GET", "/v1/titles", {}, False),
+    ("POST", "/v1/kits", {"json": {"product": "LedgerFlow", "titles": ["CFO"]}}, True),
+    ("GET", "/v1/offerings", {}, False),
 ]
 IDS = [f"{method} {path}" for method, path, _, _ in ROUTES]
 

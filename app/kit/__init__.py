@@ -1,0 +1,1 @@
+"""The sales-primed messaging kit: conversation list, questions, scenarios, stories."""
