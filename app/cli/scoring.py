@@ -172,9 +172,13 @@ def run_eval(
     from app.evals.render import render_html, render_markdown
     from app.evals.run import pipeline_engine, reference_engine, run_suite
     from app.evals.suite import load_notes, load_suites, validate_cases
+    from app.kit.evals import is_kit_suite
     from app.scoring.factory import build_scorer
 
     ctx = Context()
+    if is_kit_suite(suite):
+        run_kit_eval(ctx, suite, report)
+        return
     name, description, cases = load_suites(suite)
     samples = ctx.settings.samples_dir
     case_notes = (
@@ -228,4 +232,30 @@ def run_eval(
     for line in regressions:
         err_console.print(f"[red]regression:[/] {escape(line)}", highlight=False)
     if fail_on_regression and regressions:
+        raise typer.Exit(1)
+
+
+def run_kit_eval(ctx: Context, suite: Path, report: Path) -> None:
+    """A kit suite (`kind: kit`): build each case's kit from the store, write report.json and
+    report.md, exit 1 when a case fails."""
+    from app.kit.evals import KitReport, load_kit_suite, measure, render_report_markdown
+    from app.kit.notes import offering_notes
+    from app.kit.service import KitRequest, make_kit
+
+    loaded = load_kit_suite(suite)
+    results = []
+    for case in loaded.cases:
+        request = KitRequest(product=case.product, titles=case.titles, industry=case.industry)
+        kit = make_kit(ctx, request)
+        profiles = [ctx.titles.get(t.title_id) for t in kit.titles]
+        notes = offering_notes(ctx.store, kit.offering)
+        results.append(measure(case, kit, notes, profiles, ctx.scorer))
+    result = KitReport(suite=loaded.name, description=loaded.description, results=results)
+    report.mkdir(parents=True, exist_ok=True)
+    (report / "report.json").write_text(result.model_dump_json(indent=2), encoding="utf-8")
+    (report / "report.md").write_text(render_report_markdown(result), encoding="utf-8")
+    passed = sum(r.passed for r in results)
+    console.print(f"kits: {passed}/{len(results)} cases passed", highlight=False)
+    console.print(f"reports: {report / 'report.md'}", highlight=False)
+    if not result.passed:
         raise typer.Exit(1)
