@@ -176,3 +176,33 @@ def test_a_planted_instruction_in_a_note_never_reaches_the_copy(world: Pipeline)
         ).lower()
         for planted in ("globex", "900%", "ignore previous", "$9m", "75%", "im_start", "disregard"):
             assert planted not in shown, (title, planted)
+
+
+def test_kits_from_real_notes_cite_only_plain_accounts_of_the_offerings_own_notes(
+    world: Pipeline, titles: TitleRegistry
+) -> None:
+    from app.kit.build import KitBuilder
+    from app.kit.notes import offering_notes
+    from app.text import split_sentences
+
+    store = world.retriever.store
+    for offering in ("Chronolake", "Launchwell", "SignalPath"):
+        notes = offering_notes(store, offering)
+        own = {n.note_id for n in notes}
+        kit = KitBuilder(world.scorer).build(offering, notes, list(titles))
+        assert kit.cited_lines(), offering
+        for line in kit.cited_lines():
+            assert set(line.note_ids) <= own, (offering, line.text)
+            assert len(split_sentences(line.text)) == 1, line.text  # nothing glued on
+        shown = [
+            sentence
+            for title in kit.titles
+            for goal in title.goals
+            for scenario in goal.scenarios
+            if scenario.source is not None
+            for sentence in scenario.source.sentences
+        ]
+        for sentence in shown:  # where a scenario is lived: never a hedge or someone's statistic
+            assert not re.search(r"Gartner|estimate|we think|projection|\?$", sentence), sentence
+        text = kit.model_dump_json()
+        assert "900%" not in text and "Globex" not in text

@@ -423,3 +423,19 @@ def _upper_first(text: str) -> str:
     if text.startswith(CUSTOMER) or re.search(r"\d", first):
         return text  # "p99 latency...": a term with a digit keeps its case
     return text[:1].upper() + text[1:]
+
+
+def plain_account(sentence: str) -> bool:
+    """Does the sentence tell what happens at the customer? Not a question, a hedge or a
+    projection, a third party's statistic, vendor boilerplate, the state before, or text
+    addressed to a model (the kit shows such sentences as where a scenario is lived)."""
+    text = sentence.strip()
+    return not (
+        text.endswith("?")
+        or _HEDGE.search(text)
+        or _THIRD_PARTY.search(text)
+        or _BOILERPLATE.search(text)
+        or _BEFORE_STATE.search(text)
+        or _SETBACK.search(text)
+        or instruction_like(text, note=True)
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.citing import fact_sentence, lower_first, shown, shown_source, support, upper_first
+from app.corpus.facts import plain_account
 from app.domain import Evidence, Fact, Goal, Problem, TitleProfile
 from app.engines.grounded import MAX_SENTENCE_WORDS, hits, labelled, other_names, plain
 from app.kit.models import (
@@ -39,6 +40,8 @@ SUMMARY_GOALS = 2
 # MiniLM cosine of a result to the goal (or a problem blocking it): keywords alone let "budget
 # support for faculties" prove a CIO's IT budget goal.
 GOAL_MATCH = 0.25
+# ... and of a note sentence to a need, for that sentence to show customers living a scenario.
+SCENARIO_MATCH = 0.35
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,7 @@ class KitBuilder:
                     goal=goal.text,
                     note_ids=[r.note.note_id for r in results],
                     questions=questions(profile, goal),
-                    scenarios=scenarios(profile, goal, notes),
+                    scenarios=self.scenarios(profile, goal, notes),
                     stories=[self.story(offering, profile, goal, r) for r in results[:MAX_STORIES]],
                 )
             )
@@ -178,6 +181,36 @@ class KitBuilder:
             if best is not None:
                 found.append(best)
         return sorted(found, key=lambda r: (r.rank, r.note.note_id), reverse=True)
+
+    def scenarios(self, profile: TitleProfile, goal: Goal, notes: list[Evidence]) -> list[Scenario]:
+        """Scenarios of the needs that serve the goal which the notes show customers living: a
+        note sentence names the need's keywords AND means much the same (MiniLM); the closest
+        first, with those sentences. When no note shows one, the goal's first need alone."""
+        serving = [n for n in profile.needs if n.serves == goal.id]
+        found: list[tuple[float, Scenario]] = []
+        for need in serving:
+            best: tuple[float, Source] | None = None
+            for note in sorted(notes, key=lambda n: profile.id not in n.titles):
+                sentences = [
+                    s
+                    for s in split_sentences(note.text)
+                    if hits(s, need.keywords) and plain_account(s)
+                ]
+                if not sentences:
+                    continue
+                vectors = self._embed([need.text, *sentences])
+                sims = vectors[1:] @ vectors[0]
+                order = [i for i in np.argsort(-sims) if sims[i] >= SCENARIO_MATCH][:2]
+                if order and (best is None or float(sims[order[0]]) > best[0]):
+                    chosen = [shown(sentences[i], note) for i in order]
+                    best = (float(sims[order[0]]), Source(note_id=note.note_id, sentences=chosen))
+            if best is not None:
+                scenario = Scenario(need_id=need.id, text=need.scenario, source=best[1])
+                found.append((best[0], scenario))
+        found.sort(key=lambda pair: -pair[0])
+        if not found:
+            return [Scenario(need_id=serving[0].id, text=serving[0].scenario)]
+        return [scenario for _, scenario in found[:MAX_SCENARIOS]]
 
     def sayable(self, sentence: str, note: Evidence) -> bool:
         if word_count(sentence) > MAX_SENTENCE_WORDS:
@@ -236,24 +269,6 @@ def questions(profile: TitleProfile, goal: Goal) -> list[str]:
     """The diagnostic questions of the problems that block the goal (at most four)."""
     asked = [q for p in profile.problems if p.blocks == goal.id for q in p.questions]
     return list(dict.fromkeys(asked))[:MAX_QUESTIONS]
-
-
-def scenarios(profile: TitleProfile, goal: Goal, notes: list[Evidence]) -> list[Scenario]:
-    """Scenarios of the needs that serve the goal; a need a note describes customers having
-    comes first, with the note sentences that describe it."""
-    found: list[tuple[int, Scenario]] = []
-    for order, need in enumerate(n for n in profile.needs if n.serves == goal.id):
-        source = None
-        for note in sorted(notes, key=lambda n: profile.id not in n.titles):
-            matching = [
-                shown(s, note) for s in split_sentences(note.text) if hits(s, need.keywords)
-            ]
-            if matching:
-                source = Source(note_id=note.note_id, sentences=matching[:2])
-                break
-        scenario = Scenario(need_id=need.id, text=need.scenario, source=source)
-        found.append((order - 100 * (source is not None), scenario))
-    return [s for _, s in sorted(found, key=lambda pair: pair[0])][:MAX_SCENARIOS]
 
 
 def summarise(
