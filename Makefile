@@ -67,6 +67,7 @@ demo: install
 	$(BIN)/primed rewrite corpora/samples/datasheets/ledgerflow-platform.md --title CFO --format text
 	$(BIN)/primed rewrite corpora/samples/real-world/datasheets/chronolake-for-prometheus-users.html --title CTO --format text
 	$(BIN)/primed rewrite corpora/samples/real-world/datasheets/memstash-overview.md --title CTO --format text
+	$(BIN)/primed kit --product LedgerFlow --out $(DEMO_DATA)/kit-ledgerflow
 
 test: install install-llm chromium
 	$(BIN)/python -m pytest
