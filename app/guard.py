@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from app.citing import support
 from app.domain import Draft, Evidence, Sentence, TitleProfile
+from app.scoring.measures import GUARD_MEASURES
 from app.scoring.models import ScoreCard, Span
 from app.scoring.support import MIN_SUPPORT
-
-GUARD_MEASURES = ("residue", "lexicon", "grounding", "content_kept", "wellformed")
 
 
 def guard_failures(card: ScoreCard) -> list[str]:

@@ -1,0 +1,42 @@
+"""What the Scorer reads: the source, the rewrite, its evidence and claims, per-call thresholds."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, model_validator
+
+from app.domain import Claim
+from app.scoring.measures import names
+
+
+class EvidenceText(BaseModel):
+    """Evidence as scoring needs it (a case note or chunk the rewrite may cite)."""
+
+    id: str = Field(min_length=1, max_length=64)
+    text: str = Field(max_length=100_000)
+    customer_name: str = ""
+    publishable: bool = False
+    offering: str = Field(default="", max_length=200)
+    customer: str = Field(default="", max_length=200, description="As copy may call it.")
+
+
+class ScoreInput(BaseModel):
+    source: str = Field(max_length=200_000)
+    rewrite: str = Field(max_length=200_000)
+    title: str | None = None
+    product: str | None = Field(default=None, max_length=200)
+    evidence: list[EvidenceText] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    goals: list[str] | None = Field(default=None, description="Goal ids the copy should serve.")
+    must_remove: list[str] = Field(default_factory=list, description="Terms that must not remain.")
+    thresholds: dict[str, float] = Field(default_factory=dict, description="Per-call overrides.")
+
+    @model_validator(mode="after")
+    def _known_thresholds(self) -> ScoreInput:
+        known = names()
+        unknown = sorted(set(self.thresholds) - set(known))
+        if unknown:
+            raise ValueError(
+                f"unknown measures in thresholds: {', '.join(unknown)}; "
+                f"choose from: {', '.join(known)}"
+            )
+        return self
