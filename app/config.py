@@ -10,6 +10,17 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The wheel carries corpora/, prompts/ and evals/ here; in a checkout these are links to the
+# top-level folders (setuptools copies what they point to into the wheel).
+PACKAGED_RESOURCES = Path(__file__).resolve().parent / "resources"
+
+
+def default_resources_dir() -> Path:
+    """The checkout's top level when primed runs from one (editable install), else the copy
+    installed with the package, so `pip install .` works from any folder."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "corpora").is_dir():
+        return PROJECT_ROOT
+    return PACKAGED_RESOURCES
 
 
 class Settings(BaseSettings):
@@ -31,7 +42,8 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(default=32, ge=1, le=512)
 
     resources_dir: Path = Field(
-        default=PROJECT_ROOT, description="Root holding corpora/, prompts/ and evals/."
+        default_factory=default_resources_dir,
+        description="Root of corpora/, prompts/ and evals/ (the checkout, else the package's).",
     )
 
     llm_base_url: str | None = Field(
