@@ -230,13 +230,16 @@ class Sentence(BaseModel):
         return f"{plain} [{', '.join(cited)}]{end}" if cited else f"{plain}{end}"
 
 
+MAX_DRAFT_SENTENCES = 12
+
+
 class Draft(BaseModel):
     """What an engine produces: a headline and the body's sentences, each a typed claim.
 
     Nothing is written twice: the body is the sentences, the claims are the sentences."""
 
     headline: str = Field(min_length=1, max_length=300)
-    sentences: list[Sentence] = Field(default_factory=list, max_length=12)
+    sentences: list[Sentence] = Field(default_factory=list, max_length=MAX_DRAFT_SENTENCES)
 
     @property
     def body(self) -> str:

@@ -9,7 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.citing import describe_customer, fact_sentence, shown_source
 from app.config import Settings
-from app.domain import CitedEvidence, Claim, Draft, Evidence, EvidenceStatus, Rewrite
+from app.domain import (
+    MAX_DRAFT_SENTENCES,
+    CitedEvidence,
+    Claim,
+    Draft,
+    Evidence,
+    EvidenceStatus,
+    Rewrite,
+)
 from app.engines.base import Engine, EngineContext
 from app.errors import EmptyStoreError, InvalidInputError, PrimedError
 from app.features import Feature, extract_features
@@ -23,6 +31,7 @@ from app.text import word_count
 MAX_FEATURES = 12
 EVIDENCE_PER_FEATURE = 3
 MIN_WORDS = 5
+MAX_ADDED_FACTS = 2
 
 
 class RewriteRequest(BaseModel):
@@ -145,6 +154,10 @@ class Pipeline:
             draft, card = self._drop(context, draft, card, warnings)
             fallback = self.engines.fallback()
             if failures(card, draft, evidence) and engine.name != fallback.name:
+                completed = self._with_facts(context, draft, fallback, warnings)
+                if completed is not None:
+                    draft, card = completed
+            if failures(card, draft, evidence) and engine.name != fallback.name:
                 warnings.append("nothing usable survived the guard; used the grounded engine")
                 engine = fallback
                 draft = self._checked(context, fallback.generate(context), warnings)
@@ -200,6 +213,39 @@ class Pipeline:
                 + ", ".join(sorted(set(checked.removed)))
             )
         return checked.draft
+
+    def _with_facts(
+        self, context: EngineContext, draft: Draft, fallback: Engine, warnings: list[str]
+    ) -> tuple[Draft, ScoreCard] | None:
+        """The model's surviving sentences completed with the cited results the grounded
+        engine renders from the notes (numbers exactly as the facts hold them), when the model's
+        own result sentences did not survive the guard. None when nothing of the model's is
+        left or the completed draft still fails: then the grounded engine writes it all."""
+        if not draft.sentences:
+            return None
+        cited = [s for s in fallback.generate(context).sentences if s.evidence_ids]
+        if not cited:
+            return None
+        completed = self._checked(
+            context,
+            Draft(
+                headline=draft.headline,
+                sentences=[
+                    *draft.sentences[: MAX_DRAFT_SENTENCES - len(cited[:MAX_ADDED_FACTS])],
+                    *cited[:MAX_ADDED_FACTS],
+                ],
+            ),
+            [],
+        )
+        card = self.score(context, completed)
+        if failures(card, completed, context.evidence):
+            return None
+        added = len(completed.sentences) - len(draft.sentences)
+        warnings.append(
+            f"added {added} cited result(s) from the case notes as the grounded engine writes "
+            "them: the model's own result sentences failed the guard"
+        )
+        return completed, card
 
     def _drop(
         self, context: EngineContext, draft: Draft, card: ScoreCard, warnings: list[str]

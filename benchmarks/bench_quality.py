@@ -64,6 +64,7 @@ SUITES = PROJECT_ROOT / "evals" / "suites"
 REAL_WORLD = SAMPLES / "real-world"
 ENGINES = ("llm", "naive", "grounded")
 CUT = "cut at the answer limit"
+COMPLETED = "cited result(s) from the case notes"  # the pipeline's warning when it adds facts
 SERVE_TIMEOUT = 900.0  # model load + first completion
 STOP_GRACE = 30.0
 WORDS_BAND = (200, 300)  # "a 250-word datasheet"
@@ -347,6 +348,7 @@ def summarise(rows: list[Row], engine: str) -> dict[str, Any]:
         "content_kept_mean": mean(values(ok, "content_kept")),
         "wellformed_failures": sum(1 for r in ok if r.wellformed_passed is False),
         "fallbacks": sum(1 for r in ok if r.produced_by != engine),
+        "completed_with_facts": sum(1 for r in own if any(COMPLETED in w for w in r.warnings)),
         "fallback_rate": round(sum(1 for r in ok if r.produced_by != engine) / len(ok), 4)
         if ok
         else None,
@@ -452,6 +454,7 @@ COLUMNS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
     ("content kept", lambda s: fmt(s["content_kept_mean"], 3)),
     ("wellformed fails", lambda s: fmt(s["wellformed_failures"])),
     ("fallback", lambda s: f"{s['fallbacks']} ({fmt(s['fallback_rate'], 2)})"),
+    ("completed with facts", lambda s: fmt(s.get("completed_with_facts", 0))),
     ("salvaged", lambda s: fmt(s["salvaged"])),
     ("lost to limit", lambda s: fmt(s["lost_to_limit"])),
     (
@@ -479,7 +482,9 @@ def markdown(data: dict[str, Any]) -> str:
         "dejargon = De-Jargonizer score (higher is plainer, threshold 80); grounding fails = "
         "rewrites with any ungrounded number, name or citation; content kept = similarity to "
         "the source beyond generic copy (threshold 0.15); fallback = rewrites not written by "
-        "the engine asked for (guard or error -> grounded); salvaged / lost to limit = answers "
+        "the engine asked for (guard or error -> grounded); completed with facts = the model's "
+        "rewrites whose own result sentences failed the guard, shipped with the notes' cited "
+        "results added as the grounded engine writes them; salvaged / lost to limit = answers "
         "cut at the answer limit and kept (complete sentences) or thrown away; tokens summed "
         "over calls (including revisions). Grounded calls no LLM.",
         "",

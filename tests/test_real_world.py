@@ -206,3 +206,74 @@ def test_kits_from_real_notes_cite_only_plain_accounts_of_the_offerings_own_note
             assert not re.search(r"Gartner|estimate|we think|projection|\?$", sentence), sentence
         text = kit.model_dump_json()
         assert "900%" not in text and "Globex" not in text
+
+
+class Recorded:
+    """The llm engine's answer replayed from a recording of Qwen2.5-Coder-1.5B on llama.cpp
+    (tests/engines/recordings): the pipeline's guard is what is tested, not the model."""
+
+    name = "llm"
+    uses_evidence = True
+
+    def __init__(self, recording: str) -> None:
+        import json
+
+        from app.engines.llm import parse_answer
+
+        path = Path(__file__).parent / "engines" / "recordings" / recording
+        data = json.loads(path.read_text())
+        self.draft, _ = parse_answer(data["content"], data["finish"])
+        self.datasheet = PROJECT_ROOT / data["datasheet"]
+        self.title = data["title"]
+
+    @property
+    def model(self) -> str:
+        return "qwen2.5-coder-1.5b"
+
+    def generate(self, _context: Any) -> Any:
+        return self.draft
+
+    def revise(self, _context: Any, draft: Any, _problems: Any) -> Any:
+        return draft
+
+
+def replay(world: Pipeline, recording: str) -> tuple[Rewrite, Recorded]:
+    from app.pipeline import Engines
+
+    engine = Recorded(recording)
+    base = world.engines
+    engines = Engines(
+        create=lambda name: engine if name == "llm" else base.create(name),
+        auto=lambda: "llm",
+        fallback=base.fallback,
+    )
+    pipeline = Pipeline(world.settings, world.retriever, world.scorer, engines, max_rounds=0)
+    copy = read_document(engine.datasheet, 20_000)
+    request = RewriteRequest.model_validate({"copy": copy, "title": engine.title, "engine": "llm"})
+    return pipeline.rewrite(request), engine
+
+
+def test_a_model_draft_whose_results_fail_is_completed_with_the_notes_cited_results(
+    world: Pipeline,
+) -> None:
+    result, engine = replay(world, "qwen-launchwell-platform-vpe.json")
+    # The model's own sentences cited notes that do not say what it wrote; its plain need
+    # sentence survives, and the notes' results are added exactly as the facts hold them.
+    assert result.engine == "llm" and result.model == "qwen2.5-coder-1.5b"
+    assert any("added 2 cited result(s)" in w for w in result.warnings), result.warnings
+    model_sentences = {s.text for s in engine.draft.sentences}
+    assert any(c.text in model_sentences for c in result.claims)
+    cited = [c for c in result.claims if c.evidence_ids]
+    assert cited and all(c.supports for c in cited)
+    assert all(c.evidence_ids[0].startswith("RW-") for c in cited)
+    for name in ("residue", "lexicon", "grounding", "content_kept", "wellformed"):
+        assert result.scorecard.measures[name].passed, (name, result.text)
+
+
+def test_a_model_draft_with_nothing_usable_falls_back_to_grounded_and_says_so(
+    world: Pipeline,
+) -> None:
+    result, _ = replay(world, "qwen-ledgerflow-close-cfo.json")
+    assert result.engine == "grounded"
+    assert any("nothing usable survived the guard" in w for w in result.warnings)
+    assert not any("added" in w and "cited result" in w for w in result.warnings)

@@ -48,9 +48,12 @@ TRANSIENT = (
 PROMPT_FEATURES = 12
 PROMPT_FACTS = 8
 FACTS_PER_NOTE = 2
-# The answer limit grows with the copy: a headline plus a few sentences per feature.
-ANSWER_BASE_TOKENS = 160
-ANSWER_TOKENS_PER_FEATURE = 45
+# The answer limit grows with the copy: a headline and 2-4 sentences (~70 tokens each as JSON).
+# Every answer token costs ~0.1 s on 2 CPU cores: a 1.5B model given 700 tokens spends them
+# repeating the feature list. Answers cut at the limit are salvaged.
+ANSWER_BASE_TOKENS = 140
+ANSWER_TOKENS_PER_FEATURE = 30
+ANSWER_FEATURES = 10
 NO_EVIDENCE = (
     "(no customer evidence for this offering: write only what the executive's team needs and "
     "can do with it; no numbers, no customer names, empty evidence_ids)"
@@ -166,7 +169,7 @@ class LLMEngine:
     def answer_tokens(self, context: EngineContext) -> int:
         """The answer limit for this copy: room for a headline and a sentence per feature."""
         wanted = ANSWER_BASE_TOKENS + ANSWER_TOKENS_PER_FEATURE * min(
-            len(context.features), PROMPT_FEATURES
+            len(context.features), ANSWER_FEATURES
         )
         return min(self.settings.llm_max_tokens, wanted)
 
