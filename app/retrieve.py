@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from app.corpus.store import CaseNoteStore
+from app.corpus.store import CaseNoteStore, Hit
 from app.domain import Evidence, Fact, TitleProfile
 from app.errors import EmptyStoreError, InvalidInputError
 from app.titles import TitleRegistry
@@ -132,10 +132,10 @@ class Retriever:
         # too rare among the nearest candidates.
         fetch = max(5 * k, self.fetch)
         pools: list[dict[str, Candidate]] = [{} for _ in texts]
-        result = self.store.query_many(texts, None, fetch)
-        for i, pool in enumerate(pools):
-            self._collect(_row(result, i), profile.id, industry, pool, offering)
-        exhausted = len(result["ids"][0]) < fetch
+        found = self.store.query_many(texts, None, fetch)
+        for hits, pool in zip(found, pools, strict=True):
+            self._collect(hits, profile.id, industry, pool, offering)
+        exhausted = len(found[0]) < fetch
         for label, where in filter_ladder(profile.id, industry, offering):
             if exhausted or (label in ("industry", "any") and not offering):
                 break
@@ -144,29 +144,29 @@ class Retriever:
             if not short:
                 break
             more = self.store.query_many([texts[i] for i in short], where, 4 * k)
-            for row, i in enumerate(short):
-                self._collect(_row(more, row), profile.id, industry, pools[i], offering)
+            for hits, i in zip(more, short, strict=True):
+                self._collect(hits, profile.id, industry, pools[i], offering)
         return [self._pick(pool, k) for pool in pools]
 
     def _collect(
         self,
-        result: dict[str, Any],
+        hits: list[Hit],
         title_id: str,
         industry: str | None,
         into: dict[str, Candidate],
         offering: str | None = None,
     ) -> None:
-        for i, chunk_id in enumerate(result["ids"][0]):
-            meta = result["metadatas"][0][i]
-            if chunk_id in into or (offering and meta.get("offering") != offering):
+        for hit in hits:
+            chunk, meta = hit.chunk, hit.chunk.meta
+            if chunk.id in into or (offering and meta.get("offering") != offering):
                 continue
-            into[chunk_id] = Candidate(
-                chunk_id=chunk_id,
-                text=result["documents"][0][i],
+            into[chunk.id] = Candidate(
+                chunk_id=chunk.id,
+                text=chunk.text,
                 meta=meta,
                 label=classify(meta, title_id, industry),
-                vector=np.asarray(result["embeddings"][0][i], dtype=np.float32),
-                similarity=1.0 - float(result["distances"][0][i]),
+                vector=hit.vector,
+                similarity=hit.similarity,
             )
 
     def _strong_notes(self, candidates: dict[str, Candidate], labels: set[str]) -> int:
@@ -201,12 +201,6 @@ class Retriever:
         order = mmr(vectors, relevance, k, self.diversity)
         order.sort(key=lambda i: -relevance[i])
         return [pool[i].evidence() for i in order]
-
-
-def _row(result: dict[str, Any], i: int) -> dict[str, Any]:
-    """Query i of a multi-query chromadb result, shaped like a single-query result."""
-    keys = ("ids", "documents", "metadatas", "distances", "embeddings")
-    return {key: [result[key][i]] for key in keys}
 
 
 def classify(meta: dict[str, Any], title_id: str, industry: str | None) -> str:

@@ -62,6 +62,12 @@ class TitleRegistry:
     def ids(self) -> list[str]:
         return list(self._profiles)
 
+    def get_many(self, titles: list[str]) -> list[TitleProfile]:
+        """The profiles for several titles or aliases, each once, in the order given
+        ("CFO" and "Finance Director" are one title); blank entries are ignored."""
+        found = [self.get(t) for t in titles if t.strip()]
+        return list({p.id: p for p in found}.values())
+
     def get(self, title: str) -> TitleProfile:
         """The profile for `title` (id, name or alias, any case); else UnknownTitleError."""
         if len(title) > MAX_TITLE_CHARS:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import ResourceError, UnknownTitleError
+from app.errors import InvalidInputError, ResourceError, UnknownTitleError
 from app.titles import TitleRegistry
 
 REQUIRED = {"cfo", "cio", "cto", "ciso", "coo", "cmo", "chro", "vp-sales", "vp-engineering"}
@@ -115,3 +115,10 @@ def test_alias_shared_by_two_titles_is_rejected(tmp_path: Path) -> None:
         )
     with pytest.raises(ResourceError, match="'Boss' belongs to both"):
         TitleRegistry.from_dir(tmp_path)
+
+
+def test_several_titles_resolve_once_each_in_the_order_given(titles: TitleRegistry) -> None:
+    found = titles.get_many(["coo", " ", "Finance Director", "CFO", "Chief Operating Officer"])
+    assert [p.id for p in found] == ["coo", "cfo"]
+    with pytest.raises(InvalidInputError):
+        titles.get_many(["CFO", "Chief Vibes Officer"])

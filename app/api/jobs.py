@@ -19,8 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.api.schemas import BatchJob, EngineName, JobStatus
+from app.api.schemas import BatchJob, JobStatus
 from app.batch import Manifest, ManifestLine
+from app.engines.base import EngineName
 from app.errors import NotFoundError
 
 _SCHEMA = """

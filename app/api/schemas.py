@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain import CaseNote, Evidence, Rewrite
+from app.engines.base import EngineName
 from app.kit.service import KitRequest
 from app.pipeline import RewriteRequest
 from app.redaction import redact_evidence
@@ -27,7 +28,6 @@ def _text_only(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_text_only)]
-EngineName = Literal["auto", "grounded", "llm", "naive"]
 JobStatus = Literal["queued", "running", "done", "cancelled", "failed"]
 TitleName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 COPY_EXAMPLE = (

@@ -18,6 +18,7 @@ from rich.progress import (
 )
 
 from app.cli.context import Context, console, err_console
+from app.engines.base import ENGINE_CHOICES
 
 
 def register(app: typer.Typer) -> None:
@@ -33,7 +34,7 @@ def batch(
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for rewrites and manifest.")],
     engine: Annotated[
-        str, typer.Option("--engine", "-E", help="auto, llm, grounded or naive.")
+        str, typer.Option("--engine", "-E", help=f"One of: {', '.join(ENGINE_CHOICES)}.")
     ] = "auto",
     workers: Annotated[
         int, typer.Option("--workers", "-w", min=1, max=64, help="Parallel units.")
@@ -48,7 +49,7 @@ def batch(
     ctx = Context()
     # Everything that would fail every unit is checked before the first one runs: usage
     # errors (exit 2) first, then the store (exit 3), then whether --out can be written.
-    title_ids = list(dict.fromkeys(ctx.titles.get(t).id for t in title))
+    title_ids = [p.id for p in ctx.titles.get_many(title)]
     check_folders(in_dir, out)
     pipeline = ctx.pipeline
     work = plan(in_dir, out, title_ids, resume)

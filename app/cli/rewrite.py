@@ -13,6 +13,7 @@ from rich.table import Table
 from app.cli.context import Context, FormatOption, OutputFormat, console, err_console
 from app.documents import decode_text, read_document
 from app.domain import Rewrite
+from app.engines.base import ENGINE_CHOICES
 from app.pipeline import RewriteRequest
 from app.render import render_markdown
 
@@ -30,7 +31,7 @@ def rewrite(
         str | None, typer.Option("--industry", "-i", help="Prefer evidence from this industry.")
     ] = None,
     engine: Annotated[
-        str, typer.Option("--engine", "-E", help="auto, llm, grounded or naive.")
+        str, typer.Option("--engine", "-E", help=f"One of: {', '.join(ENGINE_CHOICES)}.")
     ] = "auto",
     product: Annotated[
         str | None, typer.Option("--product", help="The offering (default: guessed).")

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from app.config import Settings
@@ -61,6 +62,15 @@ class StoredChunk:
     id: str
     text: str
     meta: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk a query found: the chunk, its cosine similarity to the query and its vector."""
+
+    chunk: StoredChunk
+    similarity: float
+    vector: np.ndarray
 
 
 @dataclass
@@ -239,12 +249,13 @@ class CaseNoteStore:
         self._offerings = None
         return len(found["ids"])
 
-    def query(self, text: str, where: dict[str, Any] | None, n: int) -> dict[str, Any]:
-        """Nearest chunks with documents, metadatas, distances and embeddings."""
-        return self.query_many([text], where, n)
+    def query(self, text: str, where: dict[str, Any] | None, n: int) -> list[Hit]:
+        """The nearest chunks to `text`, nearest first."""
+        return self.query_many([text], where, n)[0]
 
-    def query_many(self, texts: list[str], where: dict[str, Any] | None, n: int) -> dict[str, Any]:
-        """One embedding batch and one chromadb call for several queries (result lists align)."""
+    def query_many(self, texts: list[str], where: dict[str, Any] | None, n: int) -> list[list[Hit]]:
+        """One embedding batch and one chromadb call for several queries: per query, the
+        nearest chunks (chromadb's result shapes stay in here)."""
         embeddings = self.embedding_function.embed_query(texts)
         result: dict[str, Any] = self.collection.query(
             query_embeddings=embeddings,
@@ -252,4 +263,23 @@ class CaseNoteStore:
             where=where,
             include=["documents", "metadatas", "distances", "embeddings"],
         )
-        return result
+        return [
+            [
+                Hit(
+                    StoredChunk(chunk_id, str(text or ""), dict(meta or {})),
+                    1.0 - float(distance),
+                    np.asarray(vector, dtype=np.float32),
+                )
+                for chunk_id, text, meta, distance, vector in zip(
+                    ids, docs, metas, distances, vectors, strict=True
+                )
+            ]
+            for ids, docs, metas, distances, vectors in zip(
+                result["ids"],
+                result["documents"],
+                result["metadatas"],
+                result["distances"],
+                result["embeddings"],
+                strict=True,
+            )
+        ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol, get_args
 
 from app.domain import Draft, Evidence, TitleProfile
 from app.features import Feature
@@ -21,11 +21,23 @@ class EngineContext:
     evidence: list[Evidence]
     # Which features each evidence chunk was retrieved for (chunk id -> feature ids).
     feature_map: dict[str, list[str]] = field(default_factory=dict)
+    # The copy's feature terms the title would not say (the residue measure's list).
+    jargon: list[str] = field(default_factory=list)
+
+
+EngineName = Literal["auto", "grounded", "llm", "naive"]
+ENGINE_CHOICES: tuple[str, ...] = get_args(EngineName)
+ENGINE_NAMES: tuple[str, ...] = ENGINE_CHOICES[1:]  # what the default registry registers
+FALLBACK = "grounded"
 
 
 class Engine(Protocol):
+    """What the pipeline needs of an engine; it asks what an engine is, never its name."""
+
     name: str
-    uses_evidence: bool
+    uses_evidence: bool  # its drafts rest on the offering's notes (retrieval runs for it)
+    guarded: bool  # its drafts must pass the guard (False: a baseline shown as written)
+    revisable: bool  # it can rewrite a draft from the problems the guard names
 
     @property
     def model(self) -> str | None: ...
@@ -58,3 +70,12 @@ class EngineRegistry:
                 f"unknown engine '{name}'; choose one of: auto, {', '.join(self._factories)}"
             )
         return self._factories[name]()
+
+
+@dataclass
+class Engines:
+    """How the pipeline gets engines: by name, plus the auto choice and the fallback."""
+
+    create: Callable[[str], Engine]
+    auto: Callable[[], str]
+    fallback: Callable[[], Engine]

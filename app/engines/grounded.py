@@ -62,6 +62,8 @@ class Pick:
 class GroundedEngine:
     name = "grounded"
     uses_evidence = True
+    guarded = True
+    revisable = False  # deterministic: the same context gives the same draft
 
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer

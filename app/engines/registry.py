@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from app.config import Settings
-from app.engines.base import Engine, EngineRegistry
+from app.engines.base import ENGINE_NAMES, FALLBACK, Engine, EngineRegistry, Engines
 from app.engines.grounded import GroundedEngine
-from app.pipeline import Engines
 from app.scoring.scorecard import Scorer
 
 
@@ -20,6 +19,7 @@ def default_registry(settings: Settings, scorer: Scorer) -> EngineRegistry:
         registry.register("naive", lambda: NaiveEngine(settings, llm_client(settings)))
     except ImportError:  # pragma: no cover - the LLM engines ship with the base install
         pass
+    assert set(registry.names()) <= set(ENGINE_NAMES), registry.names()
     return registry
 
 
@@ -32,6 +32,6 @@ def build_engines(settings: Settings, scorer: Scorer) -> Engines:
         return "llm" if "llm" in registry.names() and llm_reachable(settings) else "grounded"
 
     def fallback() -> Engine:
-        return registry.create("grounded")
+        return registry.create(FALLBACK)
 
     return Engines(create=registry.create, auto=auto, fallback=fallback)

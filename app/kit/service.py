@@ -38,9 +38,7 @@ class KitRequest(BaseModel):
 
 def make_kit(services: Services, request: KitRequest) -> Kit:
     offering = resolve(services.store, request.product)
-    names = list(dict.fromkeys(t.strip() for t in request.titles if t.strip()))
-    found = [services.titles.get(t) for t in names] if names else list(services.titles)
-    profiles = list({p.id: p for p in found}.values())  # "CFO" and "Finance Director" once
+    profiles = services.titles.get_many(request.titles) or list(services.titles)
     if not profiles:
         raise InvalidInputError("no title profiles loaded", field="titles")
     notes = offering_notes(services.store, offering)

@@ -18,11 +18,12 @@ from starlette.background import BackgroundTask
 from app.api.deps import ApiState, Reader, State, Writer
 from app.api.jobs import Upload
 from app.api.openapi import READ, WRITE, errors, files_form, json_or_multipart
-from app.api.schemas import BatchIn, BatchJob, BatchResult, BatchResults, EngineName
+from app.api.schemas import BatchIn, BatchJob, BatchResult, BatchResults
 from app.api.uploads import FilePart, form_parts, is_multipart, json_body, list_field, safe_name
 from app.batch import ManifestLine
 from app.documents import CONVERTED_SUFFIXES, TEXT_SUFFIXES
 from app.domain import Rewrite
+from app.engines.base import ENGINE_CHOICES, EngineName
 from app.errors import ConflictError, EmptyStoreError, InvalidInputError
 
 router = APIRouter(prefix="/v1/batches", tags=["batches"])
@@ -32,7 +33,7 @@ FILE_TYPES = sorted(s for s in TEXT_SUFFIXES | CONVERTED_SUFFIXES if s)
 MULTIPART = files_form(
     {
         "titles": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
-        "engine": {"type": "string", "enum": ["auto", "grounded", "llm", "naive"]},
+        "engine": {"type": "string", "enum": list(ENGINE_CHOICES)},
     },
     ["titles"],
 )
@@ -58,7 +59,7 @@ def _titles(state: ApiState, given: list[str]) -> list[str]:
         raise InvalidInputError("no titles: name at least one executive title", "titles")
     if any(len(title) > 100 for title in given):
         raise InvalidInputError("a title is over 100 characters", "titles")
-    ids = list(dict.fromkeys(state.services.titles.get(title).id for title in given))
+    ids = [p.id for p in state.services.titles.get_many(given)]
     if len(ids) > state.settings.api_max_titles:
         raise InvalidInputError(
             f"{len(ids)} titles; the limit is {state.settings.api_max_titles}", "titles"
@@ -85,7 +86,7 @@ async def create_batch(request: Request, state: State, caller: Writer) -> BatchJ
         uploads = _uploads(parts, FILE_TYPES, "files")
         titles = list_field(fields, "titles")
         engine_field = (fields.get("engine") or ["auto"])[-1]
-        if engine_field not in ("auto", "grounded", "llm", "naive"):
+        if engine_field not in ENGINE_CHOICES:
             raise InvalidInputError(f"unknown engine '{engine_field[:40]}'", "engine")
         engine = cast(EngineName, engine_field)
     else:
