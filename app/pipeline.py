@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.citing import describe_customer, fact_sentence, shown_source
 from app.config import Settings
+from app.documents import clean_text
 from app.domain import (
     MAX_DRAFT_SENTENCES,
     CitedEvidence,
@@ -18,7 +16,7 @@ from app.domain import (
     EvidenceStatus,
     Rewrite,
 )
-from app.engines.base import Engine, EngineContext
+from app.engines.base import Engine, EngineContext, Engines
 from app.errors import EmptyStoreError, InvalidInputError, PrimedError
 from app.features import Feature, extract_features
 from app.guard import check_citations, drop_failing, failures, problems, supports_of
@@ -44,17 +42,10 @@ class RewriteRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
 
-@dataclass
-class Engines:
-    """How the pipeline gets engines: by name, plus the auto choice and the fallback."""
-
-    create: Callable[[str], Engine]
-    auto: Callable[[], str]
-    fallback: Callable[[], Engine]
-
-
 def check_copy(copy: str, max_chars: int) -> str:
-    text = copy.replace("\r\n", "\n").strip()
+    """The copy as every engine sees it, however it came in (file, stdin, API JSON, upload):
+    cleaned as files are (line endings, trailing spaces, PDF bullet glyphs), then checked."""
+    text = clean_text(copy)
     if not text:
         raise InvalidInputError("the copy is empty: give the product copy to rewrite", field="copy")
     if "\x00" in text:
@@ -112,15 +103,17 @@ class Pipeline:
         match = resolve_offering(copy, offerings, request.product)
         warnings.extend(offering_warnings(match, offerings))
         context = EngineContext(copy, profile, match.name, request.industry, features, [])
+        context.jargon = [t.text for t in self.scorer.feature_terms(copy, match.name, profile.id)]
         if engine.uses_evidence and match.known:
             self._gather(context, warnings)
         try:
             draft = engine.generate(context)
         except PrimedError as exc:
-            if engine.name == "grounded":
+            fallback = self.engines.fallback()
+            if engine.name == fallback.name:
                 raise
-            warnings.append(f"{engine.name} engine failed ({exc}); fell back to grounded")
-            engine = self.engines.fallback()
+            warnings.append(f"{engine.name} engine failed ({exc}); fell back to {fallback.name}")
+            engine = fallback
             if match.known and not context.evidence:
                 self._gather(context, warnings)
             draft = engine.generate(context)
@@ -138,9 +131,9 @@ class Pipeline:
         draft = self._checked(context, draft, warnings)
         card = self.score(context, draft)
         rounds = 0
-        guarded = engine.name != "naive"
+        guarded = engine.guarded
         while guarded and failures(card, draft, evidence) and rounds < self.max_rounds:
-            if engine.name == "grounded":
+            if not engine.revisable:
                 break
             rounds += 1
             try:

@@ -23,6 +23,7 @@ VARIABLES = {
         "copy",
         "features",
         "evidence",
+        "jargon",
     },
     "revise": {"problems", "draft"},
     "naive": {"title", "copy"},

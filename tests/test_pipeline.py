@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -193,3 +194,32 @@ def test_no_confidential_name_reaches_text_claims_or_evidence(pipeline: Pipeline
             )
             leaks = [m.group(0) for p in patterns for m in p.finditer(shown)]
             assert not leaks, (sheet.name, title, leaks)
+
+
+def test_copy_sent_as_text_is_cleaned_like_a_file_so_both_rewrite_alike(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    from app.documents import read_document
+
+    pasted = (
+        "LedgerFlow close management   \r\n\r\n(cid:127) Multi-entity consolidation in one place  "
+        "\r\n(cid:127) Automated 3-way matching with OCR"
+        "\r\n(cid:127) Real-time GL sync via REST API"
+    )
+    sheet = tmp_path / "sheet.txt"
+    sheet.write_bytes(pasted.encode("utf-8"))
+    from_file = pipeline.rewrite(request(read_document(sheet, 20_000), engine="grounded"))
+    from_text = pipeline.rewrite(request(pasted, engine="grounded"))
+    assert from_text.text == from_file.text
+    assert from_text.scorecard.model_dump() == from_file.scorecard.model_dump()
+
+
+def test_the_engines_are_told_the_copys_own_jargon_the_residue_measure_counts(
+    pipeline: Pipeline,
+) -> None:
+    from app.engines.llm import prompt_variables
+
+    result, context = pipeline.rewrite_with_context(request(DESIGN_COPY, engine="grounded"))
+    counted = result.scorecard.measures["residue"].details["source_terms"]
+    assert context.jargon and context.jargon == counted
+    assert "OCR" in prompt_variables(context)["jargon"]

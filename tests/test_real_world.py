@@ -214,6 +214,8 @@ class Recorded:
 
     name = "llm"
     uses_evidence = True
+    guarded = True
+    revisable = True
 
     def __init__(self, recording: str) -> None:
         import json

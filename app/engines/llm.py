@@ -45,7 +45,8 @@ TRANSIENT = (
 
 # Prompt budget: small local models have 4-8k token windows, and every prompt token costs
 # ~20 ms on 2 CPU cores: features once, outcome facts instead of whole passages.
-PROMPT_FEATURES = 12
+PROMPT_FEATURES = 10
+PROMPT_JARGON = 20  # the copy's own jargon, named: small models copy what they are not told
 PROMPT_FACTS = 8
 FACTS_PER_NOTE = 2
 # The answer limit grows with the copy: a headline and 2-4 sentences (~70 tokens each as JSON).
@@ -146,6 +147,8 @@ def response_format(settings: Settings) -> dict[str, Any]:
 class LLMEngine:
     name = "llm"
     uses_evidence = True
+    guarded = True
+    revisable = True
 
     def __init__(self, settings: Settings, client: ChatOpenAI) -> None:
         self.settings = settings
@@ -231,6 +234,8 @@ class NaiveEngine(LLMEngine):
 
     name = "naive"
     uses_evidence = False
+    guarded = False  # the baseline evals must beat, shown as the model wrote it
+    revisable = False
 
     def __init__(self, settings: Settings, client: ChatOpenAI) -> None:
         super().__init__(settings, client)
@@ -264,6 +269,7 @@ def prompt_variables(context: EngineContext) -> dict[str, str]:
         "copy": context.copy,
         "features": "\n".join(f"{f.id}: {f.statement}" for f in context.features[:PROMPT_FEATURES]),
         "evidence": "\n".join(fact_lines(context.evidence)) or NO_EVIDENCE,
+        "jargon": ", ".join(context.jargon[:PROMPT_JARGON]) or "(none)",
     }
 
 
