@@ -10,7 +10,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.errors import InvalidInputError
 from app.kit.build import KitBuilder
 from app.kit.models import Kit, KitEngine, Source, TitleKit
 from app.kit.notes import offering_notes, resolve
@@ -39,14 +38,11 @@ class KitRequest(BaseModel):
 def make_kit(services: Services, request: KitRequest) -> Kit:
     offering = resolve(services.store, request.product)
     profiles = services.titles.get_many(request.titles) or list(services.titles)
-    if not profiles:
-        raise InvalidInputError("no title profiles loaded", field="titles")
-    notes = offering_notes(services.store, offering)
-    builder = KitBuilder(services.scorer)
-    kit = builder.build(offering, notes, profiles, request.industry, request.engine)
     engine = request.engine
     if engine == "auto":
         engine = "llm" if services.pipeline.engines.auto() == "llm" else "grounded"
+    notes = offering_notes(services.store, offering)
+    kit = KitBuilder(services.scorer).build(offering, notes, profiles, request.industry, engine)
     if engine != "llm":
         return kit
     warnings: list[str] = []

@@ -86,11 +86,16 @@ def test_each_supported_goal_has_questions_from_its_problems_scenarios_and_stori
     for goal in cfo.goals:
         asked = {q for p in profile.problems if p.blocks == goal.goal_id for q in p.questions}
         assert 2 <= len(goal.questions) <= 4 and set(goal.questions) <= asked
-        assert 1 <= len(goal.scenarios) <= 3
+        # A scenario without a note showing it lived stands only alone (the goal's first need).
+        assert all(s.source for s in goal.scenarios) or len(goal.scenarios) == 1
+        ledger = {n.note_id for n in offering_notes(sample_store, "LedgerFlow")}
+        assert {s.source.note_id for s in goal.scenarios if s.source} <= ledger
         served = {n.id for n in profile.needs if n.serves == goal.goal_id}
         assert {s.need_id for s in goal.scenarios} <= served
         assert all(s.text.startswith("What if") for s in goal.scenarios)
-        assert 1 <= len(goal.stories) <= 2
+        # The stories are the goal's best notes, as many as it has, at most two.
+        told = [s.note_id for s in goal.stories]
+        assert told == goal.note_ids[: min(2, len(goal.note_ids))]
         for story in goal.stories:
             assert f"[{story.note_id}]" in story.result.text
     # The matrix and the title sections agree: a cell counts the notes of its goal.
