@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from app.scoring.models import ScoreCard
+from app.scores import ScoreCard
 
 NoteId = Annotated[
     str,

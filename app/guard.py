@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from app.citing import support
 from app.domain import Draft, Evidence, Sentence, TitleProfile
+from app.scores import ScoreCard, Span
 from app.scoring.measures import GUARD_MEASURES
-from app.scoring.models import ScoreCard, Span
 from app.scoring.support import MIN_SUPPORT
 
 

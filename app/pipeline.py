@@ -22,7 +22,7 @@ from app.features import Feature, extract_features
 from app.guard import check_citations, drop_failing, failures, problems, supports_of
 from app.offering import OfferingMatch, resolve_offering
 from app.retrieve import Retriever
-from app.scoring.models import ScoreCard
+from app.scores import ScoreCard
 from app.scoring.scorecard import EvidenceText, ScoreInput, Scorer
 from app.text import word_count
 

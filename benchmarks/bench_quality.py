@@ -51,8 +51,8 @@ from app.evals.run import EngineOutput, run_case
 from app.evals.suite import EvalCase, load_suites
 from app.pipeline import Engines, Pipeline, RewriteRequest, evidence_texts
 from app.retrieve import Retriever
+from app.scores import ScoreCard
 from app.scoring.factory import build_scorer
-from app.scoring.models import ScoreCard
 from app.scoring.scorecard import Scorer
 from app.text import word_count
 from app.titles import TitleRegistry

@@ -16,7 +16,7 @@ from rich.text import Text
 from app.cli.context import Context, FormatOption, OutputFormat, console, err_console
 from app.documents import read_document
 from app.errors import InvalidInputError
-from app.scoring.models import ScoreCard
+from app.scores import ScoreCard
 from app.scoring.scorecard import EvidenceText, ScoreInput
 from app.yamlio import describe_validation_error
 

@@ -8,7 +8,7 @@ from typing import Literal, Protocol, get_args
 
 from app.domain import Draft, Evidence, TitleProfile
 from app.features import Feature
-from app.scoring.models import Span
+from app.scores import Span
 
 
 @dataclass

@@ -16,8 +16,8 @@ import numpy as np
 from app.citing import fact_sentence, lower_first, shown_source, support, upper_first
 from app.domain import Draft, Evidence, Fact, Goal, Need, Sentence, TitleProfile
 from app.engines.base import EngineContext
+from app.scores import Span
 from app.scoring.grounding import NAME
-from app.scoring.models import Span
 from app.scoring.outcome import goal_hits
 from app.scoring.scorecard import Scorer
 from app.scoring.support import MIN_SUPPORT

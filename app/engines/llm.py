@@ -33,7 +33,7 @@ from app.domain import Draft, Evidence, Sentence
 from app.engines.base import EngineContext
 from app.errors import PrimedError
 from app.prompts import RewritePrompts, load_prompts
-from app.scoring.models import Span
+from app.scores import Span
 
 TRANSIENT = (
     openai.APIConnectionError,

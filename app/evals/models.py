@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from app.scoring.models import ScoreCard, Span
+from app.scores import ScoreCard, Span
 
 
 class CaseResult(BaseModel):

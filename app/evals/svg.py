@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from app.scoring.models import Span
+from app.scores import Span
 
 LABEL_W = 150
 PLOT_W = 330
@@ -29,7 +29,8 @@ def number(value: float | None) -> str:
 
 
 def passes(value: float | None, threshold: float, direction: str) -> bool:
-    """Same rule as scoring.judge: `max` passes at or below the threshold, `min` at or above."""
+    """Same rule as scoring.thresholds.judge: `max` passes at or below the threshold, `min` at
+    or above."""
     if value is None:
         return False
     if direction == "max":

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.scoring.models import Span
+from app.scores import Span
 from app.scoring.words import COMMON_ZIPF, RARE_ZIPF, WORD, zipf
 
 

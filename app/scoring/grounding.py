@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from app.domain import Claim
 from app.safety import instruction_spans
-from app.scoring.models import Span
+from app.scores import Span
 from app.scoring.quantities import (
     CITATION,
     citation_parts,

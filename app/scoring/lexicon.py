@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.errors import ResourceError
-from app.scoring.models import Span
+from app.scores import Span
 from app.scoring.words import word_tokens
 from app.yamlio import load_yaml_model
 

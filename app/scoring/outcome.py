@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from app.domain import Claim, TitleProfile
-from app.scoring.models import Span
+from app.scores import Span
 from app.scoring.words import stem
 from app.text import split_sentences
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.scoring.models import Span
+from app.scores import Span
 from app.scoring.words import word_tokens
 
 # Any id the note format allows ([PS-014], [QA-INJ], [rw.7]); a markdown link is no citation.

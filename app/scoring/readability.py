@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.scoring.models import Span
+from app.scores import Span
 from app.scoring.words import WORD
 from app.text import sentence_spans, split_sentences, word_count
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+from app.scores import ScoreCard, Span
 from app.scoring.content import ContentReference
 from app.scoring.inputs import EvidenceText, ScoreInput
 from app.scoring.lexicon import Lexicon
 from app.scoring.measures import MEASURES, ScoringContext, registered
-from app.scoring.models import ScoreCard, Span
 from app.scoring.terms import Term, TermFinder, find_terms_in
 from app.scoring.thresholds import ScoringConfig, Threshold
 from app.scoring.wordlists import WordLists

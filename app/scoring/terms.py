@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.scores import Span
 from app.scoring.lexicon import Lexicon, phrase_pattern
-from app.scoring.models import Span
 from app.scoring.words import RARE_ZIPF, WORD, stem, zipf
 
 ACRONYM = re.compile(r"(?<!\w)[A-Z][A-Z0-9&]*[A-Z0-9](?:s)?(?!\w)")

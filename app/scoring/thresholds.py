@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, RootModel, model_validator
 
+from app.scores import Direction, Measure, Span
 from app.scoring.measures import Outcome, names
-from app.scoring.models import Measure, judge
 from app.yamlio import load_yaml_model
 
 
@@ -16,7 +15,7 @@ class Threshold(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     threshold: float
-    direction: Literal["max", "min"]
+    direction: Direction
     required: bool = True
 
 
@@ -48,3 +47,32 @@ class ScoringConfig(RootModel[dict[str, Threshold]]):
             limit.required,
         )
         return measure.model_copy(update={"passed": False}) if outcome.force_fail else measure
+
+
+def judge(
+    name: str,
+    value: float | None,
+    threshold: float,
+    direction: Direction,
+    reason: str,
+    spans: list[Span] | None = None,
+    details: dict[str, float | int | str | list[str]] | None = None,
+    required: bool = True,
+) -> Measure:
+    """Build a Measure; a value of None passes only when the measure is not required."""
+    if value is None:
+        passed = not required
+    elif direction == "max":
+        passed = value <= threshold + 1e-9
+    else:
+        passed = value >= threshold - 1e-9
+    return Measure(
+        name=name,
+        value=None if value is None else round(float(value), 4),
+        threshold=threshold,
+        direction=direction,
+        passed=passed,
+        reason=reason,
+        spans=spans or [],
+        details=details or {},
+    )

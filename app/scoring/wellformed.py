@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from app.scoring.models import Span
+from app.scores import Span
 from app.text import balanced_quotes, sentence_spans
 
 _RUN_IN = re.compile(r"(?<=[\w%)])\s+[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+[\"“]?[A-Z]")

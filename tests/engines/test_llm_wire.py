@@ -20,8 +20,8 @@ from app.engines.registry import build_engines
 from app.features import extract_features
 from app.pipeline import Engines, Pipeline, RewriteRequest
 from app.retrieve import Retriever
+from app.scores import Span
 from app.scoring.factory import build_scorer
-from app.scoring.models import Span
 from app.scoring.scorecard import Scorer
 from app.titles import TitleRegistry
 from tests.conftest import LlamaServer

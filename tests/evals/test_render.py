@@ -20,7 +20,7 @@ from app.evals.models import (
     MeasureSummary,
 )
 from app.evals.render import render_html, render_markdown
-from app.scoring.models import Measure, ScoreCard, Span
+from app.scores import Measure, ScoreCard, Span
 
 CHROMIUM = "/usr/bin/chromium"
 SOURCE = "Our platform supports SAML <script>alert('x')</script> and SCIM provisioning."

@@ -13,9 +13,9 @@ from pydantic import ValidationError
 from app.config import PROJECT_ROOT
 from app.domain import Claim
 from app.guard import GUARD_MEASURES
+from app.scores import Span
 from app.scoring import measures
 from app.scoring.measures import MEASURES, Metric, Outcome, ScoringContext
-from app.scoring.models import Span
 from app.scoring.scorecard import ScoreInput, Scorer, ScoringConfig
 from app.scoring.thresholds import Threshold
 from app.titles import TitleRegistry

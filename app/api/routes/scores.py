@@ -8,7 +8,7 @@ from app.api.deps import Reader, State
 from app.api.openapi import READ, errors
 from app.api.schemas import ScoreIn
 from app.errors import InvalidInputError
-from app.scoring.models import ScoreCard
+from app.scores import ScoreCard
 
 router = APIRouter(prefix="/v1", tags=["scores"])
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from app.domain import TitleProfile
+from app.scores import Span
 from app.scoring.content import ContentReference
 from app.scoring.lexicon import Lexicon
-from app.scoring.models import Span
 from app.scoring.terms import Term
 
 if TYPE_CHECKING:

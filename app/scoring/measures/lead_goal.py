@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from app.scores import Span
 from app.scoring.measures.base import Metric, Outcome, ScoringContext
-from app.scoring.models import Span
 from app.scoring.outcome import first_sentence, goal_hits
 
 if TYPE_CHECKING:

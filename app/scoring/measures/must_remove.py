@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from app.scores import Span
 from app.scoring.lexicon import phrase_pattern
 from app.scoring.measures.base import Metric, Outcome, ScoringContext
-from app.scoring.models import Span
 
 if TYPE_CHECKING:
     from app.scoring.inputs import ScoreInput

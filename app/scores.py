@@ -1,4 +1,5 @@
-"""ScoreCard models: each measure's value, threshold, verdict, reason and offending spans."""
+"""ScoreCard data shared by every layer: each measure's value, threshold, verdict, reason and
+offending spans (the domain's Rewrite carries one; scoring fills it)."""
 
 from __future__ import annotations
 
@@ -40,32 +41,3 @@ class ScoreCard(BaseModel):
     passed: bool
     failed: list[str] = Field(default_factory=list)
     words: int = 0
-
-
-def judge(
-    name: str,
-    value: float | None,
-    threshold: float,
-    direction: Direction,
-    reason: str,
-    spans: list[Span] | None = None,
-    details: dict[str, float | int | str | list[str]] | None = None,
-    required: bool = True,
-) -> Measure:
-    """Build a Measure; a value of None passes only when the measure is not required."""
-    if value is None:
-        passed = not required
-    elif direction == "max":
-        passed = value <= threshold + 1e-9
-    else:
-        passed = value >= threshold - 1e-9
-    return Measure(
-        name=name,
-        value=None if value is None else round(float(value), 4),
-        threshold=threshold,
-        direction=direction,
-        passed=passed,
-        reason=reason,
-        spans=spans or [],
-        details=details or {},
-    )
