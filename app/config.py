@@ -67,7 +67,7 @@ class Settings(BaseSettings):
 
     chunk_words: int = Field(default=200, ge=20, le=220)
     max_copy_chars: int = Field(default=20_000, ge=100)
-    retrieve_k: int = Field(default=4, ge=1, le=50)
+    retrieve_k: int = Field(default=3, ge=1, le=50)
 
     api_keys: str = Field(
         default="",

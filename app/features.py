@@ -8,6 +8,8 @@ from pydantic import BaseModel
 
 from app.text import split_sentences, word_count
 
+# The features a copy is rewritten for, and the ones feature coverage counts: its first 12.
+MAX_FEATURES = 12
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -42,3 +44,9 @@ def extract_features(copy: str, min_words: int = 4) -> list[Feature]:
         if word_count(sentence) >= min_words and sentence not in statements:
             statements.append(sentence)
     return [Feature(id=f"F{i}", statement=s) for i, s in enumerate(statements, start=1)]
+
+
+def kept_features(copy: str) -> list[Feature]:
+    """The copy's first MAX_FEATURES feature statements: what engines rewrite for and what
+    feature coverage counts."""
+    return extract_features(copy)[:MAX_FEATURES]

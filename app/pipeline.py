@@ -18,7 +18,7 @@ from app.domain import (
 )
 from app.engines.base import Engine, EngineContext, Engines
 from app.errors import EmptyStoreError, InvalidInputError, PrimedError
-from app.features import Feature, extract_features
+from app.features import Feature, kept_features
 from app.guard import check_citations, drop_failing, failures, problems, supports_of
 from app.offering import OfferingMatch, resolve_offering
 from app.retrieve import Retriever
@@ -26,8 +26,6 @@ from app.scores import ScoreCard
 from app.scoring.scorecard import EvidenceText, ScoreInput, Scorer
 from app.text import word_count
 
-MAX_FEATURES = 12
-EVIDENCE_PER_FEATURE = 3
 MIN_WORDS = 5
 MAX_ADDED_FACTS = 2
 
@@ -96,7 +94,7 @@ class Pipeline:
         except PrimedError as exc:
             warnings.append(f"{engine_name} engine unavailable ({exc}); fell back to grounded")
             engine = self.engines.fallback()
-        features = extract_features(copy)[:MAX_FEATURES] or [Feature(id="F1", statement=copy[:500])]
+        features = kept_features(copy) or [Feature(id="F1", statement=copy[:500])]
         offerings = self.offerings()
         if not offerings and self.retriever.store.count() == 0:
             raise EmptyStoreError()
@@ -257,7 +255,7 @@ class Pipeline:
                 product=context.product,
                 evidence=evidence_texts(context.evidence),
                 claims=draft.claims,
-            )
+            ).with_features(context.features)
         )
 
     def _gather(self, context: EngineContext, warnings: list[str]) -> None:
@@ -267,7 +265,7 @@ class Pipeline:
         by_note: dict[str, Evidence] = {}
         queries = [f"{feature.statement} {goals}" for feature in context.features]
         results = self.retriever.retrieve_many(
-            queries, context.title.id, context.industry, EVIDENCE_PER_FEATURE, context.product
+            queries, context.title.id, context.industry, self.settings.retrieve_k, context.product
         )
         for feature, found in zip(context.features, results, strict=True):
             if not found:

@@ -223,3 +223,42 @@ def test_the_engines_are_told_the_copys_own_jargon_the_residue_measure_counts(
     counted = result.scorecard.measures["residue"].details["source_terms"]
     assert context.jargon and context.jargon == counted
     assert "OCR" in prompt_variables(context)["jargon"]
+
+
+def test_a_rewrite_extracts_the_copys_features_once_and_scores_against_them(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.features
+
+    calls: list[str] = []
+    extract = app.features.extract_features
+
+    def counted(copy: str, min_words: int = 4) -> list[app.features.Feature]:
+        calls.append(copy)
+        return extract(copy, min_words)
+
+    monkeypatch.setattr(app.features, "extract_features", counted)
+    result, context = pipeline.rewrite_with_context(request(DESIGN_COPY, engine="grounded"))
+    assert len(calls) == 1
+    carried = {f for claim in result.claims for f in claim.feature_ids}
+    kept = {f.id for f in context.features}
+    expected = len(carried & kept) / len(kept)
+    assert result.scorecard.measures["feature_coverage"].value == pytest.approx(expected, abs=1e-4)
+
+
+def test_evidence_per_feature_is_the_retrieve_k_setting(
+    sample_retriever: Retriever, scorer: Scorer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(retrieve_k=2, _env_file=None)  # type: ignore[call-arg]
+    asked: list[int] = []
+    retrieve_many = sample_retriever.retrieve_many
+
+    def spy(queries: list[str], title: str, industry: str | None, k: int, product: str | None):  # type: ignore[no-untyped-def]
+        asked.append(k)
+        return retrieve_many(queries, title, industry, k, product)
+
+    monkeypatch.setattr(sample_retriever, "retrieve_many", spy)
+    Pipeline(settings, sample_retriever, scorer, build_engines(settings, scorer)).rewrite(
+        request(DESIGN_COPY, engine="grounded")
+    )
+    assert asked == [2]

@@ -19,6 +19,7 @@ from app.engines.base import EngineContext
 from app.scores import Span
 from app.scoring.grounding import NAME
 from app.scoring.outcome import goal_hits
+from app.scoring.readability import MAX_SENTENCE_WORDS
 from app.scoring.scorecard import Scorer
 from app.scoring.support import MIN_SUPPORT
 from app.scoring.terms import Term, find_terms_in
@@ -26,7 +27,6 @@ from app.scoring.words import zipf
 from app.text import word_count
 
 MAX_CLAIMS = 4
-MAX_SENTENCE_WORDS = 38
 MAX_NEEDS = 3
 # MiniLM cosine of a feature statement to a need: above it the feature serves the need.
 NEED_MATCH = 0.30

@@ -15,7 +15,7 @@ import numpy as np
 from app.citing import fact_sentence, lower_first, shown, shown_source, support, upper_first
 from app.corpus.facts import plain_account
 from app.domain import Evidence, Fact, Goal, Problem, TitleProfile
-from app.engines.grounded import MAX_SENTENCE_WORDS, hits, labelled, other_names, plain
+from app.engines.grounded import hits, labelled, other_names, plain
 from app.kit.models import (
     Cell,
     CitedLine,
@@ -29,6 +29,7 @@ from app.kit.models import (
     TitleKit,
 )
 from app.scoring.outcome import goal_hits
+from app.scoring.readability import MAX_SENTENCE_WORDS
 from app.scoring.scorecard import Scorer
 from app.scoring.support import MIN_SUPPORT
 from app.text import split_sentences, word_count

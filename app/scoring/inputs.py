@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from app.domain import Claim
+from app.features import Feature, kept_features
 from app.scoring.measures import names
 
 
@@ -29,6 +30,20 @@ class ScoreInput(BaseModel):
     goals: list[str] | None = Field(default=None, description="Goal ids the copy should serve.")
     must_remove: list[str] = Field(default_factory=list, description="Terms that must not remain.")
     thresholds: dict[str, float] = Field(default_factory=dict, description="Per-call overrides.")
+    # The source's features as the pipeline kept them (not an input field: a caller's claims
+    # about the source are not trusted); extracted from the source on first use when not given.
+    _features: list[Feature] | None = PrivateAttr(default=None)
+
+    def with_features(self, features: list[Feature]) -> ScoreInput:
+        """This input with the features its source was rewritten for (no second extraction)."""
+        self._features = list(features)
+        return self
+
+    @property
+    def features(self) -> list[Feature]:
+        if self._features is None:
+            self._features = kept_features(self.source)
+        return self._features
 
     @model_validator(mode="after")
     def _known_thresholds(self) -> ScoreInput:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.features import extract_features
 from app.scoring.measures.base import Metric, Outcome, ScoringContext
 
 if TYPE_CHECKING:
@@ -15,7 +14,7 @@ class FeatureCoverage(Metric):
     name = "feature_coverage"
 
     def compute(self, data: ScoreInput, _ctx: ScoringContext) -> Outcome:
-        features = extract_features(data.source)
+        features = data.features
         if not features:
             return Outcome(None, "no feature statements in the source")
         if not data.claims:
