@@ -37,6 +37,6 @@ def build_scorer(
         load_lexicons(settings.lexicons_dir),
         titles or TitleRegistry.from_dir(settings.titles_dir),
         ScoringConfig.load(settings.resources_dir / "corpora" / "scoring.yaml"),
-        content,
         WordLists.load(settings.resources_dir / "corpora" / "wordlists.yaml"),
+        content,
     )

@@ -11,10 +11,6 @@ from app.scores import Span
 from app.scoring.words import stem
 from app.text import split_sentences
 
-PRODUCT_VERBS = (
-    "offers|offer|supports|support|provides|provide|features|delivers|deliver|enables|enable|"
-    "includes|include|boasts|comes with|ships with|allows|allow|lets|empowers|is designed"
-)
 PRODUCT_SUBJECTS = (
     r"(?:it|this|the (?:platform|solution|product|tool|system|software|suite|module)|our \w+|we)"
 )
@@ -41,15 +37,20 @@ def first_sentence(text: str) -> str:
     return sentences[0] if sentences else ""
 
 
-def product_led_sentences(text: str, product: str | None) -> tuple[int, list[Span]]:
-    """Sentences whose subject is the product ("X offers..."), as spans; and the sentence count."""
+@lru_cache(maxsize=64)
+def _product_led(product: str | None, verbs: str) -> re.Pattern[str]:
     subjects = [PRODUCT_SUBJECTS]
     if product:
         subjects.append(re.escape(product))
-    pattern = re.compile(
-        rf"^\W*(?:{'|'.join(subjects)})(?:'s)?\b[^.!?]{{0,40}}?\b(?:{PRODUCT_VERBS})\b",
-        re.IGNORECASE,
+    return re.compile(
+        rf"^\W*(?:{'|'.join(subjects)})(?:'s)?\b[^.!?]{{0,40}}?\b(?:{verbs})\b", re.IGNORECASE
     )
+
+
+def product_led_sentences(text: str, product: str | None, verbs: str) -> tuple[int, list[Span]]:
+    """Sentences whose subject is the product ("X offers..."), as spans; and the sentence count.
+    `verbs` is a regex alternation of product verbs (WordLists.product_verb_pattern)."""
+    pattern = _product_led(product, verbs)
     spans: list[Span] = []
     sentences = split_sentences(text)
     cursor = 0

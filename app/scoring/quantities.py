@@ -23,6 +23,9 @@ NUMBER = re.compile(
     r"(?:\s?(?P<mult>k|K|m|M|mn|bn|B|million|billion|thousand)(?![A-Za-z]))?"
     r"(?:\s?(?P<unit>%|percent\b|per\s?cent\b|x(?![A-Za-z])|times\b))?"
 )
+# English number words are grammar, not editorial data (unlike corpora/wordlists.yaml): the
+# parser below relies on their values (tens + units, hundred multiplies), and a number the
+# table misses is a number grounding cannot check.
 NUMBER_WORDS = {
     "two": 2,
     "three": 3,

@@ -28,11 +28,12 @@ class Scorer:
         lexicons: Sequence[Lexicon],
         titles: TitleRegistry,
         config: ScoringConfig,
+        wordlists: WordLists,
         content: ContentReference | None = None,
-        wordlists: WordLists | None = None,
     ) -> None:
         self.lexicons = list(lexicons)
-        self.wordlists = wordlists or WordLists()
+        self.wordlists = wordlists
+        self._product_verbs = wordlists.product_verb_pattern()
         self.jargon = [lex for lex in self.lexicons if lex.rule.level == "error"]
         self.titles = titles
         self.config = config
@@ -71,6 +72,7 @@ class Scorer:
             lexicons=self.lexicons,
             content=self.content,
             feature_terms=self.feature_terms,
+            product_verbs=self._product_verbs,
         )
         measures = [
             self.config.verdict(m.name, m.compute(data, ctx), data.thresholds.get(m.name))

@@ -18,6 +18,7 @@ from app.scoring import measures
 from app.scoring.measures import MEASURES, Metric, Outcome, ScoringContext
 from app.scoring.scorecard import ScoreInput, Scorer, ScoringConfig
 from app.scoring.thresholds import Threshold
+from app.scoring.wordlists import WordLists
 from app.titles import TitleRegistry
 from tests.scoring.test_scorecard import GOOD, card
 
@@ -117,7 +118,7 @@ def test_a_registered_measure_is_scored_judged_and_overridable(
     config = ScoringConfig.model_validate(
         {**shipped, "exclamations": Threshold(threshold=0, direction="max")}
     )
-    scorer = Scorer([], titles, config)
+    scorer = Scorer([], titles, config, WordLists.load(SCORING_YAML.parent / "wordlists.yaml"))
     rewrite = "Close the books in days! Finance teams close in 4 days [PS-014]!"
 
     strict = card(scorer, rewrite)

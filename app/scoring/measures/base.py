@@ -43,6 +43,7 @@ class ScoringContext:
     lexicons: Sequence[Lexicon]
     content: ContentReference | None
     feature_terms: FeatureTerms  # (source, product, title id) -> the source's feature terms
+    product_verbs: str  # regex alternation of the verbs that make the product the subject
 
 
 class Metric(ABC):

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 class BuyerSubject(Metric):
     name = "buyer_subject"
 
-    def compute(self, data: ScoreInput, _ctx: ScoringContext) -> Outcome:
-        count, spans = product_led_sentences(data.rewrite, data.product)
+    def compute(self, data: ScoreInput, ctx: ScoringContext) -> Outcome:
+        count, spans = product_led_sentences(data.rewrite, data.product, ctx.product_verbs)
         if not count:
             return Outcome(None, "no sentences")
         return Outcome(
