@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from app.config import Settings, get_settings
 from app.corpus.store import CaseNoteStore
+from app.engines.probe import LLMProbe
 from app.retrieve import Retriever
 from app.titles import TitleRegistry
 
@@ -19,8 +20,13 @@ if TYPE_CHECKING:
 
 
 class Services:
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, long_lived: bool = False) -> None:
         self.settings = settings or get_settings()
+        self.long_lived = long_lived  # a server: keep memory flat (see MiniLMModel.embed)
+
+    @cached_property
+    def llm_probe(self) -> LLMProbe:
+        return LLMProbe(self.settings)
 
     @cached_property
     def titles(self) -> TitleRegistry:
@@ -28,7 +34,7 @@ class Services:
 
     @cached_property
     def store(self) -> CaseNoteStore:
-        return CaseNoteStore(self.settings)
+        return CaseNoteStore(self.settings, release_memory=self.long_lived)
 
     @cached_property
     def retriever(self) -> Retriever:
@@ -49,6 +55,6 @@ class Services:
             self.settings,
             self.retriever,
             self.scorer,
-            build_engines(self.settings, self.scorer),
+            build_engines(self.settings, self.scorer, self.llm_probe),
             max_rounds=self.settings.llm_revise_rounds,
         )

