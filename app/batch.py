@@ -132,6 +132,17 @@ class Manifest:
                 except ValueError:
                     continue  # a line cut short by a crash: that unit is simply redone
 
+    def latest(
+        self, units: set[tuple[str, str]] | None = None
+    ) -> dict[tuple[str, str], ManifestLine]:
+        """The last line per (input, title): a resumed or retried unit appends newer ones and
+        counts once. Limited to `units` when given."""
+        found: dict[tuple[str, str], ManifestLine] = {}
+        for line in self.lines():
+            if units is None or (line.input, line.title) in units:
+                found[(line.input, line.title)] = line
+        return found
+
     def append(self, line: ManifestLine) -> None:
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(line.model_dump_json() + "\n")

@@ -11,11 +11,7 @@ from app.batch import Manifest, ManifestLine
 def latest(out_dir: Path, units: set[tuple[str, str]] | None = None) -> list[ManifestLine]:
     """The last line per input x title (a resumed batch appends newer ones), limited to the
     units of the current run when given (inputs removed since, or titles dropped, do not count)."""
-    lines: dict[tuple[str, str], ManifestLine] = {}
-    for line in Manifest(out_dir).lines():
-        if units is None or (line.input, line.title) in units:
-            lines[(line.input, line.title)] = line
-    return list(lines.values())
+    return list(Manifest(out_dir).latest(units).values())
 
 
 def _badness(line: ManifestLine) -> tuple[int, int, str]:

@@ -41,3 +41,10 @@ class ScoreCard(BaseModel):
     passed: bool
     failed: list[str] = Field(default_factory=list)
     words: int = 0
+
+
+def passes(value: float, threshold: float, direction: Direction | str) -> bool:
+    """`max` passes at or below the threshold, `min` at or above (the ScoreCard's one rule)."""
+    if direction == "max":
+        return value <= threshold + 1e-9
+    return value >= threshold - 1e-9

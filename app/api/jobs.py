@@ -189,10 +189,7 @@ class JobStore:
 
     def lines(self, job_id: str) -> dict[tuple[str, str], ManifestLine]:
         """The latest manifest line per (stored input, title): a retried unit counts once."""
-        latest: dict[tuple[str, str], ManifestLine] = {}
-        for line in Manifest(self.folder(job_id) / "out").lines():
-            latest[(line.input, line.title)] = line
-        return latest
+        return Manifest(self.folder(job_id) / "out").latest()
 
     def view(
         self, record: JobRecord, lines: dict[tuple[str, str], ManifestLine] | None = None

@@ -5,20 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from app.corpus.loaders import load_paths
-from app.domain import CaseNote, EvidenceStatus
+from app.domain import CaseNote, EvidenceStatus, Strict
 from app.errors import InvalidInputError, ResourceError
 from app.scoring.scorecard import MEASURES
 from app.titles import TitleRegistry
 from app.yamlio import load_yaml_model
 
 CaseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Reference(Strict):

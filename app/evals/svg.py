@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html import escape
 
+from app import scores
 from app.scores import Span
 
 LABEL_W = 150
@@ -29,13 +30,8 @@ def number(value: float | None) -> str:
 
 
 def passes(value: float | None, threshold: float, direction: str) -> bool:
-    """Same rule as scoring.thresholds.judge: `max` passes at or below the threshold, `min` at
-    or above."""
-    if value is None:
-        return False
-    if direction == "max":
-        return value <= threshold + 1e-9
-    return value >= threshold - 1e-9
+    """The ScoreCard's rule; a missing value is drawn as failing."""
+    return value is not None and scores.passes(value, threshold, direction)
 
 
 def bar_chart(

@@ -8,20 +8,16 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from app.citing import shown
-from app.domain import Evidence, TitleProfile
+from app.domain import Evidence, Strict, TitleProfile
 from app.kit.models import Kit
 from app.kit.render import render_html, render_markdown
 from app.scoring.grounding import confidential_patterns
 from app.scoring.scorecard import Scorer
 from app.scoring.support import key_words
 from app.yamlio import load_yaml_model
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class KitExpect(Strict):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, RootModel, model_validator
 
-from app.scores import Direction, Measure, Span
+from app.scores import Direction, Measure, Span, passes
 from app.scoring.measures import Outcome, names
 from app.yamlio import load_yaml_model
 
@@ -60,12 +60,7 @@ def judge(
     required: bool = True,
 ) -> Measure:
     """Build a Measure; a value of None passes only when the measure is not required."""
-    if value is None:
-        passed = not required
-    elif direction == "max":
-        passed = value <= threshold + 1e-9
-    else:
-        passed = value >= threshold - 1e-9
+    passed = not required if value is None else passes(value, threshold, direction)
     return Measure(
         name=name,
         value=None if value is None else round(float(value), 4),
