@@ -32,6 +32,7 @@ from app.config import Settings
 from app.domain import Draft, Evidence, Sentence
 from app.engines.base import EngineContext
 from app.errors import PrimedError
+from app.features import Feature
 from app.prompts import RewritePrompts, load_prompts
 from app.scoring.models import Span
 
@@ -58,6 +59,12 @@ ANSWER_FEATURES = 10
 NO_EVIDENCE = (
     "(no customer evidence for this offering: write only what the executive's team needs and "
     "can do with it; no numbers, no customer names, empty evidence_ids)"
+)
+
+
+NO_PLAIN_FEATURES = (
+    "(every feature statement is product jargon: write what the executive's team can do "
+    "and what it changes for them)"
 )
 
 
@@ -267,10 +274,17 @@ def prompt_variables(context: EngineContext) -> dict[str, str]:
         "avoid": ", ".join(profile.loses_them),
         "product": context.product or "(not named)",
         "copy": context.copy,
-        "features": "\n".join(f"{f.id}: {f.statement}" for f in context.features[:PROMPT_FEATURES]),
+        "features": "\n".join(
+            f"{f.id}: {f.statement}" for f in shown_features(context)[:PROMPT_FEATURES]
+        )
+        or NO_PLAIN_FEATURES,
         "evidence": "\n".join(fact_lines(context.evidence)) or NO_EVIDENCE,
         "jargon": ", ".join(context.jargon[:PROMPT_JARGON]) or "(none)",
     }
+
+
+def shown_features(context: EngineContext) -> list[Feature]:
+    return context.features if context.shown_features is None else context.shown_features
 
 
 def fact_lines(evidence: list[Evidence]) -> list[str]:

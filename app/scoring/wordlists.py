@@ -14,6 +14,7 @@ class WordLists(BaseModel):
 
     industry_nouns: dict[str, str] = Field(default_factory=dict)
     imperatives: frozenset[str] = Field(default_factory=frozenset)
+    trailing_clauses: frozenset[str] = Field(default_factory=frozenset)
 
     @classmethod
     def load(cls, path: Path) -> WordLists:
