@@ -284,6 +284,10 @@ def test_features_lose_whole_clauses_never_single_words_and_all_jargon_is_not_sh
     )
     figures = "Consolidation for every entity, and a 99.95% uptime"
     assert plain_statement(figures, []) == "Consolidation for every entity"  # figures go too
+    cloud = "Deployment: SaaS (EU or US), or on premises (Kubernetes, Linux containers)"
+    assert plain_statement(cloud, spans(cloud, "SaaS", "Kubernetes")) == (
+        "Deployment, Linux containers"  # no parenthesis left unclosed
+    )
     only = "SOC 2 Type II, 99.99% SLA"
     features = [Feature(id="F1", statement=only), Feature(id="F2", statement="Close books fast")]
     shown = plain_features(features, lambda text: spans(text, "SOC 2 Type II", "SLA"))

@@ -44,6 +44,8 @@ def plain_statement(text: str, spans: list[Span]) -> str:
         clause = text[start:end].strip().rstrip(".")
         if _FIGURE.search(clause) or any(s.start < end and start < s.end for s in spans):
             continue
+        if clause.count("(") != clause.count(")"):
+            clause = " ".join(clause.replace("(", " ").replace(")", " ").split())
         kept.append(clause if kept else _JOINER.sub("", clause))
     out = ", ".join(kept)
     return out[:1].upper() + out[1:]
