@@ -9,6 +9,7 @@ named for a revision, then dropped sentence by sentence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from app.citing import support
@@ -16,6 +17,7 @@ from app.domain import Draft, Evidence, Sentence, TitleProfile
 from app.scores import ScoreCard, Span
 from app.scoring.measures import GUARD_MEASURES
 from app.scoring.support import MIN_SUPPORT
+from app.text import word_count
 
 
 def guard_failures(card: ScoreCard) -> list[str]:
@@ -74,7 +76,9 @@ class CitationCheck:
 
 def check_citations(draft: Draft, evidence: list[Evidence], product: str | None) -> CitationCheck:
     """Keep each citation only where the cited note is about the offering and supports the
-    sentence; unknown ids stay for grounding to flag."""
+    sentence. An id that names no note given to the writer (made up, or copied from the
+    prompt's example) goes too: the sentence is then judged as the uncited claim it is (its
+    numbers and names must still be grounded)."""
     by_note = _by_note(evidence)
     removed: list[str] = []
     sentences: list[Sentence] = []
@@ -83,7 +87,7 @@ def check_citations(draft: Draft, evidence: list[Evidence], product: str | None)
         for note_id in sentence.cited:
             items = by_note.get(note_id)
             if items is None:
-                kept.append(note_id)
+                removed.append(note_id)
                 continue
             about = product is None or items[0].offering.lower() == product.lower()
             ratio = max(support(sentence.plain, item)[0] for item in items)
@@ -109,6 +113,51 @@ def supports_of(draft: Draft, evidence: list[Evidence]) -> dict[int, dict[str, l
                     found.setdefault(index, {})[note_id] = chosen
                     break
     return found
+
+
+# ", reducing ...", ", and improving ...": a clause added after the sentence's own claim.
+_TRAILING = re.compile(r",\s+(?:(?:and|thereby|while|so)\s+)?([a-z]+)\b")
+MIN_TRIMMED_WORDS = 6
+
+
+def trim_failing(draft: Draft, card: ScoreCard, trailing: frozenset[str]) -> tuple[Draft, int]:
+    """Cut a sentence back to its main clause when everything that fails in it lies in a
+    trailing clause led by one of `trailing` ("..., reducing latency for small keys"): what is
+    left is the model's own words and says less, never more. Other sentences stay as they are
+    (drop_failing judges them); returns the draft and how many sentences were cut."""
+    spans = [s for s in guard_spans(card) if s.end > s.start]
+    bad_claims = {s.text for s in guard_spans(card) if s.kind == "ungrounded-claim"}
+    offset = len(draft.headline.strip()) + 2
+    sentences: list[Sentence] = []
+    cut = 0
+    for sentence in draft.sentences:
+        rendered = sentence.rendered
+        start, end = offset, offset + len(rendered)
+        offset = end + 1 if rendered else offset
+        inside = [s.start - start for s in spans if s.start < end and start < s.end]
+        shorter = None
+        if inside and rendered[:80] not in bad_claims:
+            shorter = _main_clause(sentence, min(inside), trailing)
+        sentences.append(shorter or sentence)
+        cut += shorter is not None
+    return Draft(headline=draft.headline, sentences=sentences), cut
+
+
+def _main_clause(sentence: Sentence, first_bad: int, trailing: frozenset[str]) -> Sentence | None:
+    plain = sentence.plain
+    if first_bad < 0 or first_bad >= len(plain):
+        return None  # the problem is before the sentence or in its citation
+    cuts = [
+        m.start()
+        for m in _TRAILING.finditer(plain)
+        if m.group(1) in trailing and m.start() <= first_bad
+    ]
+    if not cuts:
+        return None
+    head = plain[: max(cuts)].rstrip()
+    if word_count(head) < MIN_TRIMMED_WORDS:
+        return None
+    return sentence.model_copy(update={"text": head + "."})
 
 
 def drop_failing(draft: Draft, card: ScoreCard, profile: TitleProfile) -> Draft:

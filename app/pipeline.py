@@ -17,9 +17,17 @@ from app.domain import (
     Rewrite,
 )
 from app.engines.base import Engine, EngineContext, Engines
+from app.engines.plain_features import plain_features
 from app.errors import EmptyStoreError, InvalidInputError, PrimedError
 from app.features import Feature, kept_features
-from app.guard import check_citations, drop_failing, failures, problems, supports_of
+from app.guard import (
+    check_citations,
+    drop_failing,
+    failures,
+    problems,
+    supports_of,
+    trim_failing,
+)
 from app.offering import OfferingMatch, resolve_offering
 from app.retrieve import Retriever
 from app.scores import ScoreCard
@@ -102,6 +110,9 @@ class Pipeline:
         warnings.extend(offering_warnings(match, offerings))
         context = EngineContext(copy, profile, match.name, request.industry, features, [])
         context.jargon = [t.text for t in self.scorer.feature_terms(copy, match.name, profile.id)]
+        context.shown_features = plain_features(
+            features, lambda text: self.scorer.jargon_spans(text, copy, match.name, profile.id)
+        )
         if engine.uses_evidence and match.known:
             self._gather(context, warnings)
         try:
@@ -241,10 +252,23 @@ class Pipeline:
     def _drop(
         self, context: EngineContext, draft: Draft, card: ScoreCard, warnings: list[str]
     ) -> tuple[Draft, ScoreCard]:
+        """Sentences whose only failing words sit in a trailing clause are cut back to their
+        main clause (citations checked again); every sentence that still fails is dropped."""
         failing = ", ".join(failures(card, draft, context.evidence))
-        draft = drop_failing(draft, card, context.title)
-        warnings.append(f"dropped sentences that failed the guard ({failing})")
-        return draft, self.score(context, draft)
+        trimmed, cut = trim_failing(draft, card, self.scorer.wordlists.trailing_clauses)
+        if cut:
+            draft = self._checked(context, trimmed, warnings)
+            card = self.score(context, draft)
+            warnings.append(
+                f"cut {cut} sentence(s) back to the main clause: the trailing clause failed "
+                f"the guard ({failing})"
+            )
+        if failures(card, draft, context.evidence):
+            failing = ", ".join(failures(card, draft, context.evidence))
+            draft = drop_failing(draft, card, context.title)
+            warnings.append(f"dropped sentences that failed the guard ({failing})")
+            card = self.score(context, draft)
+        return draft, card
 
     def score(self, context: EngineContext, draft: Draft) -> ScoreCard:
         return self.scorer.score(

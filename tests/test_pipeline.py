@@ -262,3 +262,131 @@ def test_evidence_per_feature_is_the_retrieve_k_setting(
         request(DESIGN_COPY, engine="grounded")
     )
     assert asked == [2]
+
+
+KEYSTONE_COPY = (
+    "Keystone ID for revenue teams.\n\n"
+    "- RBAC role templates for SDR, AE, SE and manager personas\n"
+    "- SCIM 2.0 provisioning to CRM, CPQ, sales engagement and demo environments, triggered by "
+    "HRIS status\n"
+    "- SSO over OIDC and SAML 2.0 with a single FIDO2 passkey per user\n"
+    "- Territory-aware group membership that updates app entitlements automatically on reorgs\n"
+    "- Same-day revocation when a contract or appointment ends\n"
+)
+
+
+def test_the_llm_prompt_shows_each_feature_without_the_jargon_the_guard_rejects(
+    pipeline: Pipeline, scorer: Scorer
+) -> None:
+    from app.engines.llm import prompt_variables
+
+    _, context = pipeline.rewrite_with_context(
+        request(KEYSTONE_COPY, "VP Sales", engine="grounded")
+    )
+    shown = context.shown_features
+    assert shown is not None
+    ids = [f.id for f in context.features]
+    assert [f.id for f in shown] == [i for i in ids if i in {f.id for f in shown}]  # order kept
+    for feature in shown:
+        found = scorer.jargon_spans(feature.statement, KEYSTONE_COPY, context.product, "vp-sales")
+        assert not found, feature
+    prompt = prompt_variables(context)["features"]
+    for term in ("RBAC", "SCIM", "OIDC", "SAML", "FIDO2", "2.0"):
+        assert term not in prompt
+    assert "Same-day revocation when a contract or appointment ends" in prompt
+    assert "CPQ, sales engagement and demo environments" in prompt  # the clause without SCIM
+    # the jargon is still named as words never to write, and every measure sees the copy as is
+    assert "SCIM" in prompt_variables(context)["jargon"]
+
+
+def test_features_lose_whole_clauses_never_single_words_and_all_jargon_is_not_shown() -> None:
+    from app.engines.plain_features import plain_features, plain_statement
+    from app.features import Feature
+    from app.scores import Span
+
+    def spans(text: str, *found: str) -> list[Span]:
+        return [
+            Span(start=text.index(w), end=text.index(w) + len(w), text=w, kind="residue")
+            for w in found
+            if w in text
+        ]
+
+    # cutting the words out left "SSO with a single per user", which a 1.5B model copied
+    sso = "SSO over OIDC and SAML 2.0 with a single FIDO2 passkey per user"
+    assert plain_statement(sso, spans(sso, "OIDC", "SAML", "FIDO2", "passkey")) == ""
+    stitched = (
+        "Cross-device stitching links anonymous sessions to contacts, offline touchpoints such "
+        "as direct mail load via CSV, and channel dashboards report CAC over a 24-month lookback."
+    )
+    assert plain_statement(stitched, spans(stitched, "touchpoints", "CSV", "dashboards")) == (
+        "Cross-device stitching links anonymous sessions to contacts"
+    )
+    figures = "Consolidation for every entity, and a 99.95% uptime"
+    assert plain_statement(figures, []) == "Consolidation for every entity"  # figures go too
+    cloud = "Deployment: SaaS (EU or US), or on premises (Kubernetes, Linux containers)"
+    assert plain_statement(cloud, spans(cloud, "SaaS", "Kubernetes")) == (
+        "Deployment, Linux containers"  # no parenthesis left unclosed
+    )
+    only = "SOC 2 Type II, 99.99% SLA"
+    features = [Feature(id="F1", statement=only), Feature(id="F2", statement="Close books fast")]
+    shown = plain_features(features, lambda text: spans(text, "SOC 2 Type II", "SLA"))
+    assert [(f.id, f.statement) for f in shown] == [("F2", "Close books fast")]
+
+
+def test_a_citation_of_a_note_the_writer_was_never_given_is_removed(
+    sample_retriever: Retriever,
+) -> None:
+    from app.guard import check_citations
+
+    evidence = sample_retriever.retrieve("consolidation", "CFO", k=3, offering="LedgerFlow")
+    given = evidence[0].note_id
+    draft = Draft(
+        headline="Close the books sooner",
+        sentences=[
+            # a 1.5B model copied the prompt's example id into copy about an offering without notes
+            Sentence(text="Your team fails over a site in one click [PS-999].", kind="need"),
+            Sentence(text=evidence[0].text[:200], kind="goal", evidence_ids=[given]),
+        ],
+    )
+    checked = check_citations(draft, evidence, "LedgerFlow")
+    assert checked.removed == ["PS-999"]
+    assert checked.draft.sentences[0].cited == []
+    assert checked.draft.sentences[0].text == "Your team fails over a site in one click."
+    assert checked.draft.sentences[1].cited == [given]
+
+
+def test_a_sentence_failing_only_in_its_trailing_clause_is_cut_back_never_a_qualifier(
+    scorer: Scorer,
+) -> None:
+    from app.guard import guard_spans, trim_failing
+    from app.scoring.scorecard import ScoreInput
+
+    trailing = scorer.wordlists.trailing_clauses
+    draft = Draft(
+        headline="Close the books in days",
+        sentences=[
+            Sentence(
+                text="Finance teams close every entity's books in one place, reducing manual "
+                "work on the REST API.",
+                kind="goal",
+            ),
+            Sentence(text="Finance teams close sooner, during the REST API rollout.", kind="goal"),
+            Sentence(
+                text="The REST API lets finance teams close sooner, reducing work.", kind="need"
+            ),
+            Sentence(text="Your controllers review exceptions only.", kind="need"),
+        ],
+    )
+    card = scorer.score(
+        ScoreInput(source=DESIGN_COPY, rewrite=draft.text, title="CFO", product="LedgerFlow")
+    )
+    assert [s.text for s in guard_spans(card) if s.kind.startswith("lexicon")] == ["REST API"] * 3
+    trimmed, cut = trim_failing(draft, card, trailing)
+    assert cut == 1
+    assert [s.text for s in trimmed.sentences] == [
+        "Finance teams close every entity's books in one place.",  # says less, never more
+        "Finance teams close sooner, during the REST API rollout.",  # a qualifier is never cut
+        "The REST API lets finance teams close sooner, reducing work.",  # fails in its main clause
+        "Your controllers review exceptions only.",
+    ]
+    assert "during" not in trailing and "reducing" in trailing

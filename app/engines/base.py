@@ -23,6 +23,9 @@ class EngineContext:
     feature_map: dict[str, list[str]] = field(default_factory=dict)
     # The copy's feature terms the title would not say (the residue measure's list).
     jargon: list[str] = field(default_factory=list)
+    # The features as an LLM prompt shows them: that jargon taken out (engines/plain_features);
+    # None: not computed, the prompt shows the features as they are.
+    shown_features: list[Feature] | None = None
 
 
 EngineName = Literal["auto", "grounded", "llm", "naive"]

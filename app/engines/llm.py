@@ -29,6 +29,7 @@ from app.config import Settings
 from app.domain import Draft, Evidence, Sentence
 from app.engines.base import EngineContext
 from app.errors import PrimedError
+from app.features import Feature
 from app.prompts import RewritePrompts, load_prompts
 from app.scores import Span
 
@@ -41,8 +42,8 @@ TRANSIENT = (
 
 
 # Prompt budget: small local models have 4-8k token windows, and every prompt token costs
-# ~20 ms on 2 CPU cores: features once, outcome facts instead of whole passages.
-PROMPT_FEATURES = 10
+# ~20 ms on 2 CPU cores: features once (every feature the pipeline keeps, features.MAX_FEATURES,
+# shown without their jargon clauses, so they are short), outcome facts instead of passages.
 PROMPT_JARGON = 20  # the copy's own jargon, named: small models copy what they are not told
 PROMPT_FACTS = 8
 FACTS_PER_NOTE = 2
@@ -55,6 +56,12 @@ ANSWER_FEATURES = 10
 NO_EVIDENCE = (
     "(no customer evidence for this offering: write only what the executive's team needs and "
     "can do with it; no numbers, no customer names, empty evidence_ids)"
+)
+
+
+NO_PLAIN_FEATURES = (
+    "(every feature statement is product jargon: write what the executive's team can do "
+    "and what it changes for them)"
 )
 
 
@@ -244,10 +251,15 @@ def prompt_variables(context: EngineContext) -> dict[str, str]:
         "avoid": ", ".join(profile.loses_them),
         "product": context.product or "(not named)",
         "copy": context.copy,
-        "features": "\n".join(f"{f.id}: {f.statement}" for f in context.features[:PROMPT_FEATURES]),
+        "features": "\n".join(f"{f.id}: {f.statement}" for f in shown_features(context))
+        or NO_PLAIN_FEATURES,
         "evidence": "\n".join(fact_lines(context.evidence)) or NO_EVIDENCE,
         "jargon": ", ".join(context.jargon[:PROMPT_JARGON]) or "(none)",
     }
+
+
+def shown_features(context: EngineContext) -> list[Feature]:
+    return context.features if context.shown_features is None else context.shown_features
 
 
 def fact_lines(evidence: list[Evidence]) -> list[str]:

@@ -34,6 +34,9 @@ LEADING = re.compile(
 )
 INNER_CAP = re.compile(r"[a-z][A-Z]")
 NAME = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:\s+[A-Z][a-z]+(?:[A-Z][a-z]+)*){0,3}")
+# A name in written copy never runs across a line break: a headline ending in "Efficient" and
+# a body opening with "Chronolake's" are two words, not the name "Efficient Chronolake".
+LINE_NAME = re.compile(NAME.pattern.replace(r"\s+", r"[^\S\n]+"))
 
 
 @dataclass(frozen=True)
@@ -225,7 +228,7 @@ def _names(
                     f"{item.id}'s customer may not be named; describe it instead",
                 )
     grounding = " ".join([source, *(e.text for e in evidence), *allowed]).lower()
-    for match in NAME.finditer(rewrite):
+    for match in LINE_NAME.finditer(rewrite):
         # "At Quillmark" is the name Quillmark after a capitalised function word.
         name = LEADING.sub("", match.group(0))
         if not name:

@@ -58,6 +58,21 @@ class Scorer:
         """The source's feature terms (cached per source, product and title)."""
         return list(self._terms(source, product, title_id))
 
+    def jargon_spans(
+        self, text: str, source: str, product: str | None, title_id: str | None
+    ) -> list[Span]:
+        """Where `text` holds what the guard rejects as jargon: the source's feature terms (the
+        residue measure's) and lexicon hits other than suggestions (the lexicon measure's)."""
+        terms = self.feature_terms(source, product, title_id)
+        found = [span for _, span in find_terms_in(text, terms)]
+        found += [
+            span
+            for lexicon in self.lexicons
+            for span in lexicon.find(text)
+            if span.kind != "lexicon-suggestion"
+        ]
+        return sorted(found, key=lambda s: (s.start, -s.end))
+
     def source_term_spans(self, source: str, product: str | None, title: str | None) -> list[Span]:
         profile = self.titles.get(title) if title else None
         terms = list(self._terms(source, product, profile.id if profile else None))

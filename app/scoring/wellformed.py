@@ -2,7 +2,8 @@
 
 A sentence of copy must start with a capital, end with a full stop (the headline may not),
 balance its quotation marks, and not run into a heading ("reduced by 5x Background: There
-were...") or stop at a colon. Bullets and Markdown marks do not belong in prose.
+were...") or stop at a colon, and say something the copy has not said already (small models
+repeat a sentence word for word). Bullets and Markdown marks do not belong in prose.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ _RUN_IN = re.compile(r"(?<=[\w%)])\s+[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+[\"“]?[A
 _JOINED = re.compile(r"[a-z0-9%)][.!?]\s+[a-z]")
 _MARKUP = re.compile(r"^\s*(?:[-*+•#>]|\d+[.)])\s")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W_]+")
+_CITATION = re.compile(r"\[[^\]]*\]")
 
 
 def problems(text: str, headline: str = "") -> list[Span]:
@@ -34,10 +37,15 @@ def problems(text: str, headline: str = "") -> list[Span]:
                 )
             )
         offset += len(line)
+    seen: set[str] = set()
     for start, end, sentence in sentence_spans(text):
         if any(s.start <= start < s.end for s in found):
             continue
+        said = " ".join(_WORD.findall(_CITATION.sub("", sentence).lower()))
         why = _why(sentence, is_headline=bool(headline) and sentence.strip() == headline.strip())
+        if not why and said and said in seen:
+            why = "repeats an earlier sentence"
+        seen.add(said)
         if why:
             found.append(Span(start=start, end=end, text=sentence, kind="fragment", message=why))
     return found

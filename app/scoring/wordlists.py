@@ -23,6 +23,7 @@ class WordLists(BaseModel):
     industry_nouns: dict[str, str] = Field(min_length=1)
     imperatives: frozenset[Word] = Field(min_length=1)
     product_verbs: tuple[Word, ...] = Field(min_length=1)
+    trailing_clauses: frozenset[Word] = Field(min_length=1)
 
     @classmethod
     def load(cls, path: Path) -> WordLists:

@@ -99,6 +99,17 @@ def test_unknown_citation_and_claim_without_evidence_are_ungrounded(scorer: Scor
     assert kinds == ["ungrounded-claim", "unknown-citation"]
 
 
+def test_a_headline_and_the_next_paragraph_are_never_read_as_one_name(scorer: Scorer) -> None:
+    # "LedgerFlow\n\nFinance" was read as the unverified name "LedgerFlow Finance", and the
+    # guard dropped the opening sentence with the headline.
+    rewrite = "Close the books with LedgerFlow\n\nFinance teams close sooner."
+    assert card(scorer, rewrite).measures["grounding"].spans == []
+    # a made-up name inside one line is still a name
+    named = rewrite + " At Zanthorp Logistics, teams agree."
+    spans = card(scorer, named).measures["grounding"].spans
+    assert [s.text for s in spans] == ["Zanthorp Logistics"]
+
+
 def test_confidential_customer_named_in_copy_fails_and_publishable_one_passes(
     scorer: Scorer,
 ) -> None:

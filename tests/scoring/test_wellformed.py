@@ -132,3 +132,13 @@ def test_body_sentence_without_a_full_stop_is_found_and_pointed_at() -> None:
 def test_sentence_ending_in_a_stop_inside_brackets_or_quotes_is_whole(ending: str) -> None:
     text = f"Marrowby Home moved its metrics to Chronolake. {ending}"
     assert problems(text) == []
+
+
+def test_a_sentence_said_again_word_for_word_is_flagged_once_at_the_repeat() -> None:
+    # Qwen2.5-Coder-1.5B wrote its first sentence again as its third
+    said = "Keystone ID helps revenue teams ramp new reps sooner."
+    text = f"{HEADLINE}\n\n{said} Access ends the day a contract does. {said[:-1]} [PS-012]."
+    assert found(text, HEADLINE) == [
+        (f"{said[:-1]} [PS-012].", "repeats an earlier sentence"),
+    ]
+    assert problems(f"{HEADLINE}\n\n{said} Keystone ID helps sales teams ramp.", HEADLINE) == []
