@@ -215,9 +215,22 @@ def compute_item(item: BatchItem, pipeline: Pipeline, engine: str, max_chars: in
 
 
 def write_unit(result: UnitResult, out_dir: Path) -> ManifestLine:
-    """Write a unit's files atomically under `out_dir`; its manifest line (not yet appended)."""
-    for name, text in result.files.items():
-        write_atomic(out_dir / name, text)
+    """Write a unit's files atomically under `out_dir`; its manifest line (not yet appended).
+    A unit whose files cannot be written is recorded as failed, like any other bad unit."""
+    try:
+        for name, text in result.files.items():
+            write_atomic(out_dir / name, text)
+    except OSError as exc:
+        line = result.line
+        return ManifestLine(
+            input=line.input,
+            sha256=line.sha256,
+            title=line.title,
+            status="failed",
+            error=f"unexpected {type(exc).__name__}: {exc}",
+            seconds=line.seconds,
+            finished_at=line.finished_at,
+        )
     return result.line
 
 
