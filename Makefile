@@ -92,12 +92,13 @@ typecheck: install
 
 check: lint typecheck test
 
-bench: install
+bench: install install-ray
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_scoring.py
 	$(BIN)/primed ingest corpora/samples/case_notes
 	$(BIN)/python benchmarks/bench_rewrite.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_ray.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_real_world.py
 

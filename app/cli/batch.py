@@ -46,7 +46,7 @@ def batch(
         typer.Option(
             "--ray-address",
             help="Run units on an existing Ray cluster: auto, HOST:PORT or ray://HOST:PORT "
-            "(default PRIMED_RAY_ADDRESS; needs pip install 'primed[ray]').",
+            "(default PRIMED_RAY_ADDRESS; needs pip install 'primed\\[ray]').",
         ),
     ] = None,
 ) -> None:
