@@ -84,10 +84,10 @@ def llama_url(llama: LlamaServer) -> str:
     return llama.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ray_head() -> Iterator[RayHead]:
-    """One local Ray head (127.0.0.1, 2 CPUs, no dashboard, no usage stats) for the Ray batch
-    tests, stopped with its whole process group at the end."""
+    """A local Ray head (127.0.0.1, 2 CPUs, no dashboard, no usage stats) per test module that
+    needs one, stopped with its whole process group after it (an idle head holds ~0.7 GB)."""
     from tests.servers import start_ray_head, stop_ray_head
 
     head = start_ray_head(cpus=2)
