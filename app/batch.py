@@ -1,10 +1,11 @@
 """Batch rewrites: a folder of datasheets in, a folder of rewrites out, resumable after a crash.
 
 The work unit is one input file x one title (`BatchItem`): absolute path, content hash, title
-and deterministic output names, so the same unit could run on any worker (a Ray task later).
-Outputs are written atomically (temp file + rename) and `manifest.jsonl` gets one flushed,
-fsynced line per finished unit; `--resume` skips units the manifest (or an intact output that
-records the same input hash) already holds, and redoes units whose input changed.
+and deterministic output names, so the same unit runs on any worker: threads here, or Ray
+actors (app.batch_ray). Workers compute; this process writes. Outputs are written atomically
+(temp file + rename) and `manifest.jsonl` gets one flushed, fsynced line per finished unit;
+`--resume` skips units the manifest (or an intact output that records the same input hash)
+already holds, and redoes units whose input changed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import secrets
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +30,7 @@ from app.errors import EmptyStoreError, InvalidInputError, PrimedError
 from app.pipeline import Pipeline, RewriteRequest
 
 if TYPE_CHECKING:
+    from app.batch_exec import UnitExecutor
     from app.corpus.store import CaseNoteStore
 
 MANIFEST = "manifest.jsonl"
@@ -162,10 +165,17 @@ def render_output(result_json: str, item: BatchItem) -> str:
     )
 
 
-def run_item(
-    item: BatchItem, pipeline: Pipeline, engine: str, out_dir: Path, max_chars: int
-) -> ManifestLine:
-    """Rewrite one input for one title and write its outputs; never raises for bad input."""
+class UnitResult(BaseModel):
+    """What a worker hands back for one unit: its manifest line and the files to write (path
+    relative to the output folder -> text, in writing order). Only the driver writes them, so
+    a unit a worker ran twice (a Ray retry) still lands once, atomically."""
+
+    line: ManifestLine
+    files: dict[str, str] = {}
+
+
+def compute_item(item: BatchItem, pipeline: Pipeline, engine: str, max_chars: int) -> UnitResult:
+    """Rewrite one input for one title, writing nothing; never raises for bad input."""
     started = time.perf_counter()
     base = {"input": item.relative, "sha256": item.sha256, "title": item.title}
     try:
@@ -180,19 +190,23 @@ def run_item(
             indent=2,
             ensure_ascii=False,
         )
-        md_path, json_path = item.outputs(out_dir)
-        write_atomic(json_path, payload + "\n")
-        write_atomic(md_path, render_output(result.model_dump_json(), item))
-        return ManifestLine(
-            **base,
-            engine=result.engine,
-            status="ok",
-            outputs=[str(md_path.relative_to(out_dir)), str(json_path.relative_to(out_dir))],
-            seconds=round(time.perf_counter() - started, 3),
-            passed=result.scorecard.passed,
-            failed_measures=result.scorecard.failed,
-            warnings=len(result.warnings),
-            finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        md_name, json_name = (p.as_posix() for p in item.outputs(Path()))
+        return UnitResult(
+            line=ManifestLine(
+                **base,
+                engine=result.engine,
+                status="ok",
+                outputs=[md_name, json_name],
+                seconds=round(time.perf_counter() - started, 3),
+                passed=result.scorecard.passed,
+                failed_measures=result.scorecard.failed,
+                warnings=len(result.warnings),
+                finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            ),
+            files={
+                json_name: payload + "\n",
+                md_name: render_output(result.model_dump_json(), item),
+            },
         )
     except Exception as exc:  # one bad unit is recorded; it never stops the batch
         detail = (
@@ -200,13 +214,42 @@ def run_item(
         )
         message = detail.replace(str(item.path), item.relative)
         message = message.removeprefix(f"{item.relative}: ")
-        return ManifestLine(
-            **base,
-            status="failed",
-            error=message,
-            seconds=round(time.perf_counter() - started, 3),
-            finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        return UnitResult(
+            line=ManifestLine(
+                **base,
+                status="failed",
+                error=message,
+                seconds=round(time.perf_counter() - started, 3),
+                finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            )
         )
+
+
+def write_unit(result: UnitResult, out_dir: Path) -> ManifestLine:
+    """Write a unit's files atomically under `out_dir`; its manifest line (not yet appended).
+    A unit whose files cannot be written is recorded as failed, like any other bad unit."""
+    try:
+        for name, text in result.files.items():
+            write_atomic(out_dir / name, text)
+    except OSError as exc:
+        line = result.line
+        return ManifestLine(
+            input=line.input,
+            sha256=line.sha256,
+            title=line.title,
+            status="failed",
+            error=f"unexpected {type(exc).__name__}: {exc}",
+            seconds=line.seconds,
+            finished_at=line.finished_at,
+        )
+    return result.line
+
+
+def run_item(
+    item: BatchItem, pipeline: Pipeline, engine: str, out_dir: Path, max_chars: int
+) -> ManifestLine:
+    """Rewrite one input for one title and write its outputs; never raises for bad input."""
+    return write_unit(compute_item(item, pipeline, engine, max_chars), out_dir)
 
 
 def recovered(item: BatchItem, out_dir: Path) -> bool:
@@ -318,10 +361,15 @@ def run_batch(
     workers: int = 1,
     on_done: Callable[[ManifestLine], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    executor: UnitExecutor | None = None,
 ) -> int:
-    """Run the planned units with `workers` threads (LLM calls overlap; ONNX releases the GIL),
-    at most 2 x workers in flight so memory stays flat however many inputs there are.
-    When `should_stop` turns true no new unit starts; units in flight finish and are recorded."""
+    """Run the planned units on `executor` (default: `workers` threads in this process over
+    `pipeline`; LLM calls overlap, ONNX releases the GIL), at most 2 x its slots in flight so
+    memory stays flat however many inputs there are. Wherever units run, this process writes
+    their outputs and the manifest. When `should_stop` turns true no new unit starts; units
+    in flight finish and are recorded."""
+    from app.batch_exec import LocalExecutor
+
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.rglob(".*.tmp"):
         stale.unlink(missing_ok=True)
@@ -338,8 +386,10 @@ def run_batch(
     for relative, reason in batch.unsupported:
         record(ManifestLine(input=relative, sha256="", title="*", status="failed", error=reason))
     pending = iter(batch.items)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        running: set[Future[ManifestLine]] = set()
+    with ExitStack() as stack:
+        if executor is None:
+            executor = stack.enter_context(LocalExecutor(pipeline, max_chars, workers))
+        running: set[Future[UnitResult]] = set()
         for item in pending:
             if should_stop is not None and should_stop():
                 break
@@ -358,11 +408,11 @@ def run_batch(
                     )
                 )
                 continue
-            running.add(pool.submit(run_item, item, pipeline, engine, out_dir, max_chars))
-            if len(running) >= 2 * workers:
+            running.add(executor.submit(item, engine))
+            if len(running) >= 2 * executor.slots:
                 done, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    record(future.result())
+                    record(write_unit(future.result(), out_dir))
         for future in running:
-            record(future.result())
+            record(write_unit(future.result(), out_dir))
     return finished  # a count, not the lines: memory stays flat however large the batch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -21,6 +22,20 @@ def default_resources_dir() -> Path:
     if (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "corpora").is_dir():
         return PROJECT_ROOT
     return PACKAGED_RESOURCES
+
+
+_RAY_ADDRESS = re.compile(r"(auto|(ray://)?[A-Za-z0-9_.\-]+:\d{1,5})")
+
+
+def check_ray_address(value: str) -> str:
+    """`auto`, `HOST:PORT` (a cluster's GCS) or `ray://HOST:PORT` (Ray Client), else ValueError."""
+    value = value.strip()
+    if not _RAY_ADDRESS.fullmatch(value):
+        raise ValueError(
+            f"Ray address '{value}' must be auto, HOST:PORT or ray://HOST:PORT "
+            "(e.g. ray://head.example:10001)"
+        )
+    return value
 
 
 class Settings(BaseSettings):
@@ -84,6 +99,11 @@ class Settings(BaseSettings):
         default=2, ge=1, le=64, description="Rewrites and scores computed at once (CPU bound)."
     )
     api_batch_workers: int = Field(default=1, ge=1, le=16)
+    ray_address: str | None = Field(
+        default=None,
+        description="Run batches (`primed batch`, API batch jobs) on this existing Ray cluster: "
+        "auto, HOST:PORT or ray://HOST:PORT; unset = in-process threads.",
+    )
     api_cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed by CORS; empty = CORS off."
     )
@@ -98,6 +118,14 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("PRIMED_CHROMA_URL must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("ray_address")
+    @classmethod
+    def _ray_address_form(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        return check_ray_address(value)
 
     @property
     def titles_dir(self) -> Path:

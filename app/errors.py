@@ -68,6 +68,14 @@ class StoreUnavailableError(PrimedError):
     code = "store_unavailable"
 
 
+class ClusterUnavailableError(PrimedError):
+    """The Ray cluster a batch should run on cannot be reached or cannot run it."""
+
+    exit_code = 3
+    http_status = 503
+    code = "cluster_unavailable"
+
+
 class EmptyStoreError(PrimedError):
     exit_code = 3
     http_status = 409

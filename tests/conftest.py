@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +16,9 @@ from app.corpus.ingest import ingest_paths
 from app.corpus.store import CaseNoteStore
 from app.retrieve import Retriever
 from app.titles import TitleRegistry
+
+if TYPE_CHECKING:
+    from tests.servers import RayHead
 
 SAMPLES = PROJECT_ROOT / "corpora" / "samples"
 CASE_NOTES = SAMPLES / "case_notes"
@@ -78,6 +82,17 @@ def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
 @pytest.fixture(scope="session")
 def llama_url(llama: LlamaServer) -> str:
     return llama.url
+
+
+@pytest.fixture(scope="module")
+def ray_head() -> Iterator[RayHead]:
+    """A local Ray head (127.0.0.1, 2 CPUs, no dashboard, no usage stats) per test module that
+    needs one, stopped with its whole process group after it (an idle head holds ~0.7 GB)."""
+    from tests.servers import start_ray_head, stop_ray_head
+
+    head = start_ray_head(cpus=2)
+    yield head
+    stop_ray_head(head)
 
 
 @pytest.fixture

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -147,3 +150,89 @@ def start_api(
     url = f"http://127.0.0.1:{port}"
     args = primed_command("serve", "--port", str(port), "--log-level", "warning")
     return spawn(args, log, f"{url}/healthz", 90, {**clean, **env}), url
+
+
+@dataclass(frozen=True)
+class RayHead:
+    """A local Ray head on 127.0.0.1 in a process group of its own (`ray start --block`)."""
+
+    process: subprocess.Popen[bytes]
+    address: str  # HOST:PORT of its GCS, what a driver on the machine connects to
+    client_address: str  # ray://HOST:PORT (Ray Client)
+    temp_dir: Path  # sessions and logs (short: Ray's socket paths must fit in 107 bytes)
+
+    def actor_logs(self, name: str) -> list[Path]:
+        """Worker log files of the actors of class `name` this head has run."""
+        logs = {p.resolve() for p in self.temp_dir.glob("session_*/logs/worker-*.out")}
+        return sorted(p for p in logs if f":actor_name:{name}" in p.read_text(errors="replace"))
+
+
+def start_ray_head(cpus: int = 2) -> RayHead:
+    """`ray start --head` on loopback with usage stats and dashboard off, its own ports and
+    temp folder, 100 MB of object store; ready once a driver can connect. Stop with
+    `stop_ray_head` (never `ray stop`: that would stop every Ray on the machine)."""
+    ray = Path(sys.executable).with_name("ray")
+    temp_dir = Path(tempfile.mkdtemp(prefix="primed-ray-", dir="/tmp"))
+    port, client_port, dashboard_port, agent_port = (free_port() for _ in range(4))
+    args = [
+        str(ray),
+        "start",
+        "--head",
+        "--block",
+        "--node-ip-address=127.0.0.1",
+        f"--port={port}",
+        f"--ray-client-server-port={client_port}",
+        f"--dashboard-port={dashboard_port}",
+        f"--dashboard-agent-listen-port={agent_port}",
+        f"--num-cpus={cpus}",
+        "--object-store-memory=100000000",
+        "--include-dashboard=false",
+        "--disable-usage-stats",
+        f"--temp-dir={temp_dir}",
+    ]
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    log = temp_dir / "head.log"
+    process = subprocess.Popen(
+        args, stdout=log.open("ab"), stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
+    head = RayHead(process, f"127.0.0.1:{port}", f"ray://127.0.0.1:{client_port}", temp_dir)
+    try:
+        wait_for_text(log, "Ray runtime started", process, 120)
+        deadline = time.monotonic() + 60
+        while not any(temp_dir.glob("session_*/logs/raylet.out")):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the Ray head started no raylet within 60 s")
+            time.sleep(0.2)
+    except RuntimeError:
+        stop_ray_head(head)
+        raise
+    return head
+
+
+def stop_ray_head(head: RayHead, timeout: float = 5) -> None:
+    """SIGTERM to the head's process group (gcs, raylet, workers), SIGKILL after `timeout`."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10.0)):
+        try:
+            os.killpg(head.process.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and group_alive(head.process.pid):
+            head.process.poll()
+            time.sleep(0.2)
+        if not group_alive(head.process.pid):
+            break
+    head.process.wait(timeout=10)
+    shutil.rmtree(head.temp_dir, ignore_errors=True)
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether any live (not zombie) process is still in process group `pgid`."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False

@@ -2,6 +2,8 @@
 
 On start it picks up every job a previous process left queued or running; a stop (server
 shutdown) lets units in flight finish and leaves the job `running`, to be resumed next time.
+With PRIMED_RAY_ADDRESS set, units run on that Ray cluster's actors (app.batch_ray), started
+with the first job and kept for the next ones; this process still writes outputs and manifests.
 """
 
 from __future__ import annotations
@@ -9,10 +11,14 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from typing import TYPE_CHECKING
 
 from app.api.jobs import JobStore
 from app.batch import plan, run_batch
 from app.services import Services
+
+if TYPE_CHECKING:
+    from app.batch_ray import RayExecutor
 
 log = logging.getLogger("primed.api.jobs")
 
@@ -25,6 +31,7 @@ class JobRunner:
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._ray: RayExecutor | None = None
 
     def start(self) -> None:
         for job_id in self.jobs.unfinished():
@@ -41,6 +48,22 @@ class JobRunner:
         self._queue.put(None)
         if self._thread is not None:
             self._thread.join(timeout)
+        if self._ray is not None:
+            self._ray.close()
+            self._ray = None
+
+    def executor(self) -> RayExecutor | None:
+        """The Ray executor when PRIMED_RAY_ADDRESS is set (connected on first use), else None:
+        units run on this process's threads."""
+        address = self.services.settings.ray_address
+        if address is None:
+            return None
+        if self._ray is None:
+            from app.batch_ray import RayExecutor, require_ray
+
+            require_ray("PRIMED_RAY_ADDRESS")
+            self._ray = RayExecutor(address, self.services.settings, self.workers)
+        return self._ray
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
@@ -52,6 +75,9 @@ class JobRunner:
             except Exception as exc:  # a job that cannot run is recorded, the runner goes on
                 log.exception("batch job %s failed", job_id)
                 self.jobs.set_status(job_id, "failed", f"{type(exc).__name__}: {exc}")
+                if self._ray is not None:  # reconnect for the next job: the cluster may be back
+                    self._ray.close()
+                    self._ray = None
 
     def run(self, job_id: str) -> None:
         record = self.jobs.get(job_id)
@@ -76,6 +102,7 @@ class JobRunner:
             self.services.settings.max_copy_chars,
             workers=self.workers,
             should_stop=should_stop,
+            executor=self.executor(),
         )
         if self.jobs.cancel_requested(job_id):
             self.jobs.set_status(job_id, "cancelled")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -40,6 +41,14 @@ def batch(
         int, typer.Option("--workers", "-w", min=1, max=64, help="Parallel units.")
     ] = 1,
     resume: Annotated[bool, typer.Option("--resume", help="Finish an interrupted batch.")] = False,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            help="Run units on an existing Ray cluster: auto, HOST:PORT or ray://HOST:PORT "
+            "(default PRIMED_RAY_ADDRESS; needs pip install 'primed\\[ray]').",
+        ),
+    ] = None,
 ) -> None:
     """Rewrite every datasheet in a folder for each title: one .md and .json per input x title,
     manifest.jsonl, summary.md and summary.html. Exit 1 when any unit failed."""
@@ -49,6 +58,7 @@ def batch(
     ctx = Context()
     # Everything that would fail every unit is checked before the first one runs: usage
     # errors (exit 2) first, then the store (exit 3), then whether --out can be written.
+    address = ray_address_for(ray_address, ctx.settings.ray_address)
     title_ids = [p.id for p in ctx.titles.get_many(title)]
     check_folders(in_dir, out)
     pipeline = ctx.pipeline
@@ -64,7 +74,14 @@ def batch(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=err_console) as progress:
+    with ExitStack() as stack:
+        executor = None
+        if address is not None and work.items:
+            from app.batch_ray import RayExecutor
+
+            executor = stack.enter_context(RayExecutor(address, ctx.settings, workers))
+            err_console.print(f"on the Ray cluster at {address}: {workers} worker(s)")
+        progress = stack.enter_context(Progress(*columns, console=err_console))
         total = len(work.items) + len(work.unsupported)
         task = progress.add_task("batch", total=total, rate="")
         started = progress.get_time()
@@ -75,7 +92,8 @@ def batch(
             elapsed = max(progress.get_time() - started, 1e-6)
             progress.update(task, rate=f"{finished / elapsed:.1f}/s")
 
-        run_batch(work, pipeline, engine, out, ctx.settings.max_copy_chars, workers, done)
+        max_chars = ctx.settings.max_copy_chars
+        run_batch(work, pipeline, engine, out, max_chars, workers, done, executor=executor)
     rows = summary_rows(out, work.units)
     write_atomic(out / "summary.md", render_markdown(rows))
     write_atomic(out / "summary.html", render_html(rows))
@@ -92,3 +110,21 @@ def batch(
             )
     if t["failed"]:
         raise typer.Exit(1)
+
+
+def ray_address_for(option: str | None, configured: str | None) -> str | None:
+    """--ray-address, else PRIMED_RAY_ADDRESS; checked, and Ray importable, before any work."""
+    from app.batch_ray import require_ray
+    from app.config import check_ray_address
+    from app.errors import InvalidInputError
+
+    if option is None:
+        if configured is not None:
+            require_ray("PRIMED_RAY_ADDRESS")
+        return configured
+    try:
+        address = check_ray_address(option)
+    except ValueError as exc:
+        raise InvalidInputError(f"--ray-address: {exc}") from exc
+    require_ray()
+    return address
