@@ -17,7 +17,10 @@ APP = Path(__file__).resolve().parents[1] / "app"
 # Top first. A unit may import from its own layer and from any layer below it.
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("interface", frozenset({"cli", "api"})),
-    ("application", frozenset({"batch", "batch_report", "kit", "evals", "services"})),
+    (
+        "application",
+        frozenset({"batch", "batch_exec", "batch_ray", "batch_report", "kit", "evals", "services"}),
+    ),
     ("pipeline", frozenset({"pipeline", "guard", "render"})),
     (
         "parts",
