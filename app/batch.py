@@ -10,10 +10,8 @@ already holds, and redoes units whose input changed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import secrets
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +25,7 @@ from pydantic import BaseModel
 
 from app.documents import SUPPORTED_SUFFIXES, read_document
 from app.errors import EmptyStoreError, InvalidInputError, PrimedError
+from app.files import file_sha256, write_atomic
 from app.pipeline import Pipeline, RewriteRequest
 
 if TYPE_CHECKING:
@@ -64,14 +63,6 @@ class BatchItem:
         return folder / f"{self.stem}.{self.title}.md", folder / f"{self.stem}.{self.title}.json"
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def scan(in_dir: Path) -> list[Path]:
     """Every file below `in_dir` (sorted, hidden files and our own outputs left out)."""
     if not in_dir.is_dir():
@@ -102,23 +93,6 @@ def output_stems(paths: list[Path]) -> dict[Path, str]:
         taken.add((path.parent, candidate))
         chosen[path] = candidate
     return chosen
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a unique temp file beside `path`, fsync, then rename over it. The file is
-    created with mode 0666 less the umask, like the manifest (mkstemp would make it 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
-    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 class Manifest:

@@ -66,9 +66,17 @@ class CaseNote(Strict):
 
     def describe_customer(self) -> str:
         """The customer as external copy may mention it."""
-        if self.publishable:
-            return self.customer
-        return self.customer_description or f"a {self.industry.replace('-', ' ')} customer"
+        return shown_customer(
+            self.customer, self.publishable, self.customer_description, self.industry
+        )
+
+
+def shown_customer(name: str, publishable: bool, description: str | None, industry: str) -> str:
+    """How external copy may mention a customer: its name when publishable, else the note's
+    description of it, else its industry ("a financial services customer")."""
+    if publishable:
+        return name
+    return description or f"a {industry.replace('-', ' ')} customer"
 
 
 class Fact(BaseModel):

@@ -19,7 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from app.corpus.store import CaseNoteStore, Hit
-from app.domain import Evidence, Fact, TitleProfile
+from app.domain import Evidence, Fact, TitleProfile, shown_customer
 from app.errors import EmptyStoreError, InvalidInputError
 from app.titles import TitleRegistry
 
@@ -236,15 +236,14 @@ def evidence_from(
 ) -> Evidence:
     """A stored chunk as citable evidence: the customer described unless publishable."""
     publishable = bool(meta.get("publishable", False))
-    described = meta.get("customer_description") or (
-        f"a {str(meta['industry']).replace('-', ' ')} customer"
-    )
     return Evidence(
         chunk_id=chunk_id,
         note_id=meta["note_id"],
         text=text,
         outcome=meta.get("outcome") or None,
-        customer=meta["customer"] if publishable else described,
+        customer=shown_customer(
+            meta["customer"], publishable, meta.get("customer_description"), meta["industry"]
+        ),
         customer_name=meta["customer"],
         publishable=publishable,
         industry=meta["industry"],

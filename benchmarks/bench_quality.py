@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import os
 import platform
@@ -49,6 +48,7 @@ from app.engines.registry import build_engines
 from app.errors import PrimedError
 from app.evals.run import EngineOutput, run_case
 from app.evals.suite import EvalCase, load_suites
+from app.files import file_sha256
 from app.pipeline import Engines, Pipeline, RewriteRequest, evidence_texts
 from app.retrieve import Retriever
 from app.scores import ScoreCard
@@ -425,14 +425,6 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def fmt(value: Any, digits: int = 2) -> str:
     if value is None:
         return "-"
@@ -624,7 +616,7 @@ def main() -> None:
         model_file = default_model()
     if model_file is not None and not model_file.is_file():
         raise SystemExit(f"{model_file}: no such model file")
-    digest = sha256(model_file) if model_file else None
+    digest = file_sha256(model_file) if model_file else None
 
     wall = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-quality-") as tmp:

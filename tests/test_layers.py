@@ -43,7 +43,17 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "foundation",
         frozenset(
-            {"domain", "scores", "text", "config", "errors", "yamlio", "safety", "llm_build"}
+            {
+                "domain",
+                "scores",
+                "text",
+                "config",
+                "errors",
+                "yamlio",
+                "safety",
+                "llm_build",
+                "files",
+            }
         ),
     ),
 )

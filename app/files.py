@@ -1,0 +1,36 @@
+"""File helpers every layer may use: a file's SHA-256, and a write that never leaves half a file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+BLOCK = 1 << 20
+
+
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256 as hex, read 1 MiB at a time (model weights are hundreds of MiB)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(BLOCK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a unique temp file beside `path`, fsync, then rename over it. The file is
+    created with mode 0666 less the umask, like the manifest (mkstemp would make it 0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
