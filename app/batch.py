@@ -307,8 +307,8 @@ def plan(in_dir: Path, out_dir: Path, titles: list[str], resume: bool) -> BatchP
         if resolved_out in path.resolve().parents:
             continue  # an output folder inside the input folder
         relative = path.relative_to(in_dir).as_posix()
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.suffix:
-            unsupported.append((relative, f"unsupported file type '{path.suffix or '(none)'}'"))
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:  # no suffix: text, as everywhere
+            unsupported.append((relative, f"unsupported file type '{path.suffix}'"))
             units.add((relative, "*"))
             continue
         try:

@@ -326,3 +326,17 @@ def test_outputs_and_manifest_share_one_mode_that_follows_the_umask(
         "sheet.cfo.json",
     }
     assert set(modes.values()) == {0o666 & ~umask}, modes
+
+
+def test_a_file_without_a_suffix_is_read_as_text_as_rewrite_and_the_api_read_it(
+    tmp_path: Path,
+) -> None:
+    from app.batch import plan
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "DATASHEET").write_text("LedgerFlow closes the books in days.", encoding="utf-8")
+    (folder / "logo.png").write_bytes(b"\x89PNG")
+    planned = plan(folder, tmp_path / "out", ["cfo"], resume=False)
+    assert [(item.relative, item.title) for item in planned.items] == [("DATASHEET", "cfo")]
+    assert [name for name, _ in planned.unsupported] == ["logo.png"]
