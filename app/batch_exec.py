@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, Self
 
 from app.batch import BatchItem, UnitResult, compute_item
 
@@ -26,7 +26,25 @@ class UnitExecutor(Protocol):
     def submit(self, item: BatchItem, engine: str) -> Future[UnitResult]: ...
 
 
-class LocalExecutor:
+class ClosingExecutor:
+    """A `with` block stops the executor's workers however it ends."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class LocalExecutor(ClosingExecutor):
     """`workers` threads in this process sharing one pipeline (LLM calls overlap; ONNX
     releases the GIL)."""
 
@@ -45,14 +63,3 @@ class LocalExecutor:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
-
-    def __enter__(self) -> LocalExecutor:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()

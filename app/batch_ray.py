@@ -22,10 +22,11 @@ import threading
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
-from types import ModuleType, TracebackType
+from types import ModuleType
 from typing import Any
 
 from app.batch import BatchItem, ManifestLine, UnitResult, compute_item
+from app.batch_exec import ClosingExecutor
 from app.config import Settings
 from app.errors import ClusterUnavailableError, InvalidInputError
 
@@ -95,7 +96,7 @@ class UnitWorker:
             return compute_item(replace(item, path=local), pipeline, engine, self.max_chars)
 
 
-class RayExecutor:
+class RayExecutor(ClosingExecutor):
     """`workers` UnitWorker actors on the cluster at `address` (auto, HOST:PORT, ray://...)."""
 
     def __init__(self, address: str, settings: Settings, workers: int = 1) -> None:
@@ -201,14 +202,3 @@ class RayExecutor:
                 pass
         if self._owns_connection and self.ray.is_initialized():
             self.ray.shutdown()
-
-    def __enter__(self) -> RayExecutor:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -29,7 +29,7 @@ from app.config import Settings
 from app.domain import Draft, Evidence, Sentence
 from app.engines.base import EngineContext
 from app.errors import PrimedError
-from app.features import Feature
+from app.features import MAX_FEATURES, Feature
 from app.prompts import RewritePrompts, load_prompts
 from app.scores import Span
 
@@ -259,7 +259,10 @@ def prompt_variables(context: EngineContext) -> dict[str, str]:
 
 
 def shown_features(context: EngineContext) -> list[Feature]:
-    return context.features if context.shown_features is None else context.shown_features
+    """The features as the pipeline chose to show them; else the first MAX_FEATURES as they are."""
+    if context.shown_features is None:
+        return context.features[:MAX_FEATURES]
+    return context.shown_features[:MAX_FEATURES]
 
 
 def fact_lines(evidence: list[Evidence]) -> list[str]:

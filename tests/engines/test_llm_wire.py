@@ -17,7 +17,7 @@ from app.domain import Draft, Rewrite
 from app.engines.base import EngineContext
 from app.engines.llm import LLMEngine, LLMError, llm_client
 from app.engines.registry import build_engines
-from app.features import extract_features
+from app.features import extract_features, kept_features
 from app.pipeline import Engines, Pipeline, RewriteRequest
 from app.retrieve import Retriever
 from app.scores import Span
@@ -186,18 +186,23 @@ def test_server_stopped_mid_run_still_ships_guarded_copy(
 
 
 def test_prompt_for_a_250_word_datasheet_stays_under_1200_tokens(
-    llama: LlamaServer, titles: TitleRegistry, sample_retriever: Retriever
+    llama: LlamaServer, titles: TitleRegistry, sample_retriever: Retriever, scorer: Scorer
 ) -> None:
     from app.config import PROJECT_ROOT
     from app.documents import read_document
+    from app.engines.plain_features import plain_features
 
     sheet = PROJECT_ROOT / "corpora/samples/real-world/datasheets/ledgerflow-close-management.md"
     copy = read_document(sheet, 20_000)
     assert 240 <= len(copy.split()) <= 280
     settings = llm_settings(llama.url)
-    features = extract_features(copy)
+    features = kept_features(copy)  # as the pipeline builds the context
     evidence = sample_retriever.retrieve("month-end close", "CFO", k=4, offering="LedgerFlow")
     context = EngineContext(copy, titles.get("CFO"), "LedgerFlow", None, features, evidence)
+    context.jargon = [t.text for t in scorer.feature_terms(copy, "LedgerFlow", "cfo")]
+    context.shown_features = plain_features(
+        features, lambda text: scorer.jargon_spans(text, copy, "LedgerFlow", "cfo")
+    )
     engine = LLMEngine(settings, llm_client(settings))
     try:
         engine.generate(context)
