@@ -179,7 +179,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     previous = RESULTS / "store.json"
-    kept = json.loads(previous.read_text())["query"] if args.no_query and previous.exists() else []
+    last = json.loads(previous.read_text()) if args.no_query and previous.exists() else {}
+    kept = last.get("query", [])
 
     titles = TitleRegistry.from_dir(PROJECT_ROOT / "corpora" / "titles")
     base = [note for note, _ in load_paths([NOTES]).notes]
@@ -190,6 +191,7 @@ def main() -> None:
         "query": kept
         if args.no_query
         else [bench_query(titles, base, size, args.queries) for size in args.sizes],
+        "query_when": last.get("query_when", last.get("when")) if args.no_query else None,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "store.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -200,6 +202,10 @@ def main() -> None:
         "| ingest / embedder | chunk words p10/p50/p90/max | re-ingest unchanged (s) |",
         "|---|---|---|---|---|---|---|---|",
         ingest_row(results["ingest"]) if results["ingest"] else "| (not run) | | | | | | | |",
+        "",
+        f"Query rows kept from the run of {last.get('query_when', last.get('when'))} (--no-query)."
+        if args.no_query
+        else "",
         "",
         "| chunks | filtered query p50 ms | p95 ms | retrieve(k=4) p50 ms | p95 ms |",
         "|---|---|---|---|---|",
