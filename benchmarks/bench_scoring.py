@@ -30,7 +30,8 @@ RESULTS = Path(__file__).parent / "results"
 def inputs(count: int, vary_source: bool) -> list[ScoreInput]:
     """`count` distinct ~150-word rewrites (suite references, sentences rotated and mixed, so
     no per-text cache can answer twice); sources repeat unless `vary_source`."""
-    _, _, cases = load_suites(PROJECT_ROOT / "evals" / "suites")
+    _, _, suite_cases = load_suites(PROJECT_ROOT / "evals" / "suites")
+    cases = [c for c in suite_cases if c.reference]  # the real-world suite has none
     notes = load_notes(PROJECT_ROOT / "corpora" / "samples" / "case_notes")
     sentences = [split_sentences(c.reference.text) for c in cases if c.reference]
     built = []

