@@ -93,7 +93,13 @@ class KeyRing:
 
 
 class RateLimiter:
-    """A token bucket per key: `burst` requests at once, refilled at `per_minute` per minute."""
+    """A token bucket per key: `burst` requests at once, refilled at `per_minute` per minute.
+
+    Kept rather than `limits` (issue 14): its in-memory strategies are fixed, moving and sliding
+    windows of one "N per period", with no token bucket, so PRIMED_API_RATE_BURST and
+    PRIMED_API_RATE_PER_MINUTE could not keep their meaning; this is 15 lines under one lock,
+    with the seconds to wait for Retry-After, tested in tests/api/test_security.py.
+    """
 
     def __init__(self, per_minute: int, burst: int) -> None:
         self.rate = per_minute / 60.0
