@@ -40,10 +40,10 @@ class Scorer:
         self.content = content
         self.metrics = registered()
         self._terms = lru_cache(maxsize=1024)(self._source_terms)
+        self._finder = lru_cache(maxsize=64)(self._term_finder)
 
-    def _source_terms(
-        self, source: str, product: str | None, title_id: str | None
-    ) -> tuple[Term, ...]:
+    def _term_finder(self, title_id: str | None) -> TermFinder:
+        """Per title: its own words are exempt (built once, not once per source)."""
         exempt: list[str] = []
         if title_id:
             profile = self.titles.get(title_id)
@@ -52,7 +52,12 @@ class Scorer:
                 *(k for g in profile.goals for k in g.keywords),
                 *(k for n in profile.needs for k in n.keywords),
             ]
-        return tuple(TermFinder(self.jargon, exempt).terms(source, product))
+        return TermFinder(self.jargon, exempt)
+
+    def _source_terms(
+        self, source: str, product: str | None, title_id: str | None
+    ) -> tuple[Term, ...]:
+        return tuple(self._finder(title_id).terms(source, product))
 
     def feature_terms(self, source: str, product: str | None, title_id: str | None) -> list[Term]:
         """The source's feature terms (cached per source, product and title)."""

@@ -31,6 +31,7 @@ class Term:
     key: str
 
 
+@lru_cache(maxsize=65_536)
 def _key(text: str) -> str:
     return " ".join(stem(part) for part in re.split(r"[\s-]+", text) if part)
 

@@ -28,6 +28,7 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A plural-and-case-insensitive key: 'Webhooks' -> 'webhook', 'APIs' -> 'api'."""
     lowered = word.lower().replace("’", "'")
