@@ -68,9 +68,11 @@ def probe(address: str, timeout: float = 10.0) -> None:
 
 def worker_fields(settings: Settings) -> dict[str, Any]:
     """The settings the driver's environment chose, for actors on any node; the data dir
-    made absolute (a worker's working folder is not the driver's)."""
+    made absolute (a worker's working folder is not the driver's). An actor holds one CPU, so
+    it embeds on one thread unless PRIMED_EMBED_THREADS says otherwise."""
     fields = settings.model_dump(exclude_unset=True, exclude={"ray_address"})
     fields["data_dir"] = settings.data_dir.resolve()
+    fields.setdefault("embed_threads", 1)
     return fields
 
 

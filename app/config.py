@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     )
     collection: str = Field(default="case_notes", min_length=3, max_length=63)
     embed_batch_size: int = Field(default=32, ge=1, le=512)
+    embed_threads: int = Field(
+        default=0, ge=0, le=64, description="Embedding runs at once; 0 = one per core."
+    )
 
     resources_dir: Path = Field(
         default_factory=default_resources_dir,

@@ -208,10 +208,13 @@ class MiniLMModel:
         return normalized
 
 
-@lru_cache(maxsize=1)
-def load_minilm() -> MiniLMModel:
+@lru_cache(maxsize=4)
+def load_minilm(threads: int = 0) -> MiniLMModel:
+    """The process's model (one per `threads` value; 0 = one run at a time per core)."""
     return MiniLMModel(
-        package_file(MODEL_PACKAGE, MODEL_FILE), package_file(TOKENIZER_PACKAGE, TOKENIZER_FILE)
+        package_file(MODEL_PACKAGE, MODEL_FILE),
+        package_file(TOKENIZER_PACKAGE, TOKENIZER_FILE),
+        threads,
     )
 
 
@@ -219,16 +222,21 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
     """chromadb embedding function over the packaged MiniLM model (loaded lazily, once).
     Build it with `minilm_function()`, which registers it with chromadb."""
 
-    def __init__(self, batch_size: int = 32, release_memory: bool = False) -> None:
+    def __init__(
+        self, batch_size: int = 32, release_memory: bool = False, threads: int = 0
+    ) -> None:
         self.batch_size = batch_size
         self.release_memory = release_memory  # this function's callers only, never process-wide
+        self.threads = threads
 
     def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - chromadb's signature
-        return list(load_minilm().embed(list(input), self.batch_size, self.release_memory))
+        model = load_minilm(self.threads)
+        return list(model.embed(list(input), self.batch_size, self.release_memory))
 
     def embed_query(self, input: Documents) -> Embeddings:  # noqa: A002 - chromadb's signature
         """Queries (feature statements) recur across titles and datasheets: cached."""
-        return list(load_minilm().embed_cached(list(input), self.batch_size, self.release_memory))
+        model = load_minilm(self.threads)
+        return list(model.embed_cached(list(input), self.batch_size, self.release_memory))
 
     @staticmethod
     def name() -> str:
@@ -248,8 +256,10 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
         return MiniLMEmbeddingFunction(batch_size=int(config.get("batch_size", 32)))
 
 
-def minilm_function(batch_size: int = 32, release_memory: bool = False) -> MiniLMEmbeddingFunction:
+def minilm_function(
+    batch_size: int = 32, release_memory: bool = False, threads: int = 0
+) -> MiniLMEmbeddingFunction:
     """The embedding function a store uses, registered with chromadb (by name, idempotent) so
     a collection's stored configuration names a function chromadb knows."""
     register_embedding_function(MiniLMEmbeddingFunction)  # type: ignore[no-untyped-call]
-    return MiniLMEmbeddingFunction(batch_size, release_memory)
+    return MiniLMEmbeddingFunction(batch_size, release_memory, threads)

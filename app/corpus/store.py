@@ -117,7 +117,9 @@ class CaseNoteStore:
         self._offerings: tuple[int, dict[str, Offering]] | None = None
         # release_memory: a long-lived server's store gives onnxruntime's arena memory back after
         # large embedding runs (see MiniLMModel.embed); a CLI run has no need to.
-        self.embedding_function = minilm_function(settings.embed_batch_size, release_memory)
+        self.embedding_function = minilm_function(
+            settings.embed_batch_size, release_memory, settings.embed_threads
+        )
 
     @property
     def client(self) -> Any:

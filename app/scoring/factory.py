@@ -30,7 +30,7 @@ def build_scorer(
 ) -> Scorer:
     content = None
     if embed:
-        model = load_minilm()
+        model = load_minilm(settings.embed_threads)
         texts = list(references) if references is not None else reference_texts(settings)
         content = ContentReference(model.embed_cached, texts)
     return Scorer(

@@ -163,3 +163,15 @@ def test_a_ray_address_that_is_malformed_or_unreachable_is_one_line_before_any_u
 
     assert result[0] == code and says in result[2], result[2]
     assert "Traceback" not in result[2] and not (out / "manifest.jsonl").exists()
+
+
+def test_ray_actors_embed_on_one_thread_unless_the_driver_sets_embed_threads(
+    tmp_path: Path,
+) -> None:
+    from app.batch_ray import worker_fields
+    from app.config import Settings
+
+    default = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    chosen = Settings(data_dir=tmp_path, embed_threads=3, _env_file=None)  # type: ignore[call-arg]
+    assert worker_fields(default)["embed_threads"] == 1  # an actor holds one CPU
+    assert worker_fields(chosen)["embed_threads"] == 3
