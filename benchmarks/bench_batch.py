@@ -140,46 +140,50 @@ def main() -> None:
         "inputs": args.count,
         "workers": args.workers,
     }
+    profiled = ""
+
+    def save() -> None:  # after every run: a long benchmark that dies keeps what it measured
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "batch.json").write_text(json.dumps(results, indent=2) + "\n")
+        md = ["# Batch benchmark", "", "```json", json.dumps(results, indent=2), "```"]
+        if profiled:
+            kind = "unique-line" if args.unique_lines else "sample"
+            md += [
+                "",
+                f"## Profile: {args.profile} {kind} units, one worker, in process (cProfile)",
+                "",
+                "Embedding runs on the model's own thread pool, which cProfile does not see: the"
+                " time this thread waits for it shows as `acquire` of `_thread.lock`.",
+                "",
+                "```",
+                profiled,
+                "```",
+            ]
+        (RESULTS / "batch.md").write_text("\n".join(md) + "\n")
+
     with tempfile.TemporaryDirectory() as tmp:
         repeated, unique = Path(tmp) / "in", Path(tmp) / "unique"
         write_inputs(repeated, args.count, unique=False)
-        runs = [
-            run(repeated, Path(tmp) / f"out-{n}", args.title, args.workers)
-            for n in range(args.runs)
-        ]
+        runs: list[dict[str, Any]] = []
         results["one_title_runs"] = runs
-        if runs:
+        for n in range(args.runs):
+            runs.append(run(repeated, Path(tmp) / f"out-{n}", args.title, args.workers))
             results["one_title_median_seconds"] = statistics.median(r["wall_seconds"] for r in runs)
+            save()
         if args.titles_run:
             results["three_titles"] = run(
                 repeated, Path(tmp) / "out-t", args.titles_run, args.workers
             )
+            save()
         if args.unique_lines:
             write_inputs(unique, args.count, unique=True)
             results["unique_lines"] = run(unique, Path(tmp) / "out-u", args.title, args.workers)
-        profiled = (
-            profile(unique if args.unique_lines else repeated, args.profile, args.title)
-            if args.profile
-            else ""
-        )
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "batch.json").write_text(json.dumps(results, indent=2) + "\n")
-    md = ["# Batch benchmark", "", "```json", json.dumps(results, indent=2), "```"]
-    if profiled:
-        md += [
-            "",
-            f"## Profile: {args.profile} {'unique-line' if args.unique_lines else 'sample'} units,"
-            " one worker, in process (cProfile)",
-            "",
-            "Embedding runs on the model's own thread pool, which cProfile does not see: the time"
-            " this thread waits for it shows as `acquire` of `_thread.lock`.",
-            "",
-            "```",
-            profiled,
-            "```",
-        ]
-    (RESULTS / "batch.md").write_text("\n".join(md) + "\n")
-    print("\n".join(md))
+            save()
+        if args.profile:
+            folder = unique if args.unique_lines else repeated
+            profiled = profile(folder, args.profile, args.title)
+    save()
+    print((RESULTS / "batch.md").read_text())
 
 
 if __name__ == "__main__":
