@@ -51,7 +51,7 @@ def verify_sha256(path: Path, expected: str) -> None:
         raise ResourceError(f"{path} has SHA-256 {found}, expected {expected}: refusing to load it")
 
 
-LARGE_RUN_TOKENS = 2048  # tokens in one run (texts x padded length) worth releasing after
+LARGE_RUN_TOKENS = 1024  # tokens in one run (texts x padded length) worth releasing after
 
 
 def quiet_onnxruntime() -> None:
@@ -61,6 +61,9 @@ def quiet_onnxruntime() -> None:
 
 
 MAX_PADDING = 0.25  # a batch closes before padding would be more than a quarter of its tokens
+# ... or before it would pass this many tokens, padding included: onnxruntime's arena keeps the
+# largest run's memory for each run going at once, and smaller batches are no slower per token.
+MAX_BATCH_TOKENS = 2048
 CACHE_SIZE = 4096  # vectors kept by embed_cached (~6 MB)
 
 
@@ -69,7 +72,7 @@ def length_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
 
     Attention costs grow with the padded length, so one long text in a batch of short ones
     makes every member pay for its length: a batch closes at `batch_size` members or before
-    its padding would exceed MAX_PADDING of its tokens."""
+    its padding would exceed MAX_PADDING of its tokens or its size MAX_BATCH_TOKENS."""
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
     batches: list[list[int]] = []
     current: list[int] = []
@@ -77,7 +80,9 @@ def length_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
     for i in order:
         padded = lengths[i] * (len(current) + 1)  # ascending: the newcomer is the longest
         if current and (
-            len(current) >= batch_size or padded > (1 + MAX_PADDING) * (real + lengths[i])
+            len(current) >= batch_size
+            or padded > (1 + MAX_PADDING) * (real + lengths[i])
+            or padded > MAX_BATCH_TOKENS
         ):
             batches.append(current)
             current, real = [], 0
@@ -148,8 +153,9 @@ class MiniLMModel:
         """Unit-length 384-d vectors, in input order.
 
         `release_memory` (a long-lived server's callers): onnxruntime's arena keeps the memory of
-        the largest batch it ever ran (~0.9 GB for 32 chunks of 256 tokens); shrinking it after
-        large runs costs ~15% on those runs and keeps the process near its idle size."""
+        the largest batch it ever ran (batches stop at MAX_BATCH_TOKENS: 320 chunks of 256 tokens
+        peak at ~630 MB RSS in all, 1.5 GB without the cap); shrinking it after large runs costs
+        ~15% on those runs and keeps the process near its idle size."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return out

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from app.corpus.embedder import (
+    MAX_BATCH_TOKENS,
     MODEL_FILE,
     MODEL_PACKAGE,
     TOKENIZER_FILE,
@@ -63,6 +64,8 @@ def test_length_batches_keep_padding_under_a_quarter_and_cover_every_text() -> N
     # Short texts are not padded to the long ones' length: they share a batch of their own.
     assert {0, 2, 3, 6, 8} <= set(next(b for b in batches if 0 in b))
     assert all(len(b) <= 2 for b in length_batches([10] * 5, batch_size=2))
+    # Long texts go in smaller batches: the arena keeps the largest run's memory per thread.
+    assert all(len(b) * 256 <= MAX_BATCH_TOKENS for b in length_batches([256] * 40, 32))
 
 
 def test_a_lone_batch_is_spread_over_the_threads_and_several_are_left_alone() -> None:
