@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.citing import fact_sentence, lower_first, shown_source, support, upper_first
-from app.domain import Draft, Evidence, Fact, Goal, Need, Sentence, TitleProfile
+from app.domain import Draft, Evidence, Fact, Goal, Need, Sentence
 from app.engines.base import EngineContext
 from app.scores import Span
 from app.scoring.grounding import NAME
@@ -67,7 +67,6 @@ class GroundedEngine:
 
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer
-        self._vectors: dict[str, np.ndarray] = {}  # per title and part: profile text, embedded once
 
     @property
     def model(self) -> str | None:
@@ -190,7 +189,7 @@ class GroundedEngine:
         content = self.scorer.content
         if content is not None:
             basis = chosen or " ".join(f.statement for f in context.features[:6])
-            vectors = self._profile_vectors(profile, "goals", [g.text for g in profile.goals])
+            vectors = self._embed([g.text for g in profile.goals])
             similarity = vectors @ content.embed([basis])[0]
             for goal, value in zip(profile.goals, similarity, strict=True):
                 scores[goal.id] += float(value)
@@ -245,7 +244,7 @@ class GroundedEngine:
         profile = context.title
         if content is None or not profile.needs or not context.features:
             return []
-        needs = self._profile_vectors(profile, "needs", [n.text for n in profile.needs])
+        needs = self._embed([n.text for n in profile.needs])
         features = content.embed([f.statement for f in context.features])
         # A feature serves a need when it names one of the need's keywords AND means much the
         # same (MiniLM alone matches "1M+ registered apps" to "know every app in one place").
@@ -268,12 +267,10 @@ class GroundedEngine:
             for i in order
         ]
 
-    def _profile_vectors(self, profile: TitleProfile, part: str, texts: list[str]) -> np.ndarray:
-        key = f"{profile.id}:{part}"
-        if key not in self._vectors:
-            assert self.scorer.content is not None
-            self._vectors[key] = self.scorer.content.embed(texts)
-        return self._vectors[key]
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        """Profile texts recur on every rewrite: the scorer's embedder remembers them."""
+        assert self.scorer.content is not None
+        return self.scorer.content.embed(texts)
 
 
 def labelled(evidence: Evidence, scorer: Scorer, source_terms: list[Term]) -> Evidence:

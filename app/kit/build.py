@@ -66,14 +66,11 @@ class Result:
 class KitBuilder:
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer
-        self._vectors: dict[str, np.ndarray] = {}
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            assert self.scorer.content is not None, "the kit needs the scorer's embedder"
-            self._vectors.update(zip(missing, self.scorer.content.embed(missing), strict=True))
-        return np.stack([self._vectors[t] for t in texts])
+        """Vectors through the scorer's embedder, which remembers texts (embed_cached)."""
+        assert self.scorer.content is not None, "the kit needs the scorer's embedder"
+        return self.scorer.content.embed(texts)
 
     def means(self, fact: Fact, goal: Goal, blocking: list[Problem]) -> bool:
         """Does the result mean progress on the goal (not just share a keyword with it)?"""
