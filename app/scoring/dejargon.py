@@ -12,6 +12,8 @@ from functools import lru_cache
 from app.scores import Span
 from app.scoring.words import COMMON_ZIPF, RARE_ZIPF, WORD, zipf
 
+COMMON, MID, RARE = 0, 1, 2
+
 
 @dataclass(frozen=True)
 class Bands:
@@ -34,29 +36,36 @@ class Bands:
 @lru_cache(maxsize=1024)
 def bands(text: str, exempt: frozenset[str] = frozenset()) -> Bands:
     """Count words per band; words in `exempt` (the product name, lowercased) are skipped."""
-    common = mid = rare = 0
+    lowered = text.lower()
+    exempt = frozenset(word for word in exempt if word in lowered)  # most texts have none
+    counts = [0, 0, 0]
     rare_spans: list[Span] = []
     for match in WORD.finditer(text):
-        word = match.group(0)
-        if word.lower() in exempt:
+        word = match.group()
+        if exempt and word.lower() in exempt:
             continue
-        frequency = zipf(word)
-        if frequency >= COMMON_ZIPF:
-            common += 1
-        elif frequency >= RARE_ZIPF:
-            mid += 1
-        else:
-            rare += 1
+        kind = band(word)
+        counts[kind] += 1
+        if kind == RARE:
             rare_spans.append(
                 Span(
                     start=match.start(),
                     end=match.end(),
                     text=word,
                     kind="rare-word",
-                    message=f"rare word (Zipf {frequency:.2f})",
+                    message=f"rare word (Zipf {zipf(word):.2f})",
                 )
             )
-    return Bands(common, mid, rare, tuple(rare_spans))
+    return Bands(counts[COMMON], counts[MID], counts[RARE], tuple(rare_spans))
+
+
+@lru_cache(maxsize=200_000)
+def band(word: str) -> int:
+    """COMMON, MID or RARE by the word's Zipf frequency (cached per word, like zipf)."""
+    frequency = zipf(word)
+    if frequency >= COMMON_ZIPF:
+        return COMMON
+    return MID if frequency >= RARE_ZIPF else RARE
 
 
 def dejargon_score(text: str, exempt: frozenset[str] = frozenset()) -> float | None:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from app.domain import Claim, TitleProfile
 from app.scores import Span
 from app.scoring.words import stem
-from app.text import split_sentences
+from app.text import sentence_spans, split_sentences
 
 PRODUCT_SUBJECTS = (
     r"(?:it|this|the (?:platform|solution|product|tool|system|software|suite|module)|our \w+|we)"
@@ -52,17 +52,13 @@ def product_led_sentences(text: str, product: str | None, verbs: str) -> tuple[i
     `verbs` is a regex alternation of product verbs (WordLists.product_verb_pattern)."""
     pattern = _product_led(product, verbs)
     spans: list[Span] = []
-    sentences = split_sentences(text)
-    cursor = 0
-    for sentence in sentences:
-        start = text.find(sentence[:30], cursor)
-        start = cursor if start < 0 else start
-        cursor = start + len(sentence)
+    sentences = sentence_spans(text)
+    for start, end, sentence in sentences:
         if pattern.search(sentence):
             spans.append(
                 Span(
                     start=start,
-                    end=min(len(text), start + len(sentence)),
+                    end=end,
                     text=sentence,
                     kind="product-subject",
                     message="the product is the subject; make the buyer the subject",

@@ -11,6 +11,7 @@ from app.scoring.words import WORD
 from app.text import sentence_spans, split_sentences, word_count
 
 MAX_SENTENCE_WORDS = 40
+_ITEM_BREAK = re.compile(r",|;|\band\b")
 
 
 @lru_cache(maxsize=200_000)
@@ -70,5 +71,7 @@ def readability(text: str) -> Readability:
 
 def is_word_list(sentence: str) -> bool:
     """Four or more comma-separated items averaging three words or fewer."""
-    items = [i for i in re.split(r",|;|\band\b", sentence) if i.strip()]
+    if sentence.count(",") + sentence.count(";") + sentence.count("and") < 4:
+        return False  # five items need four separators
+    items = [i for i in _ITEM_BREAK.split(sentence) if i.strip()]
     return len(items) >= 5 and sum(word_count(i) for i in items) / len(items) <= 3

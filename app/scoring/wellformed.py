@@ -19,6 +19,7 @@ _MARKUP = re.compile(r"^\s*(?:[-*+•#>]|\d+[.)])\s")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W_]+")
 _CITATION = re.compile(r"\[[^\]]*\]")
+_OWN_CASE = re.compile(r"[a-z][A-Z]|\d")
 
 
 def problems(text: str, headline: str = "") -> list[Span]:
@@ -54,11 +55,11 @@ def problems(text: str, headline: str = "") -> list[Span]:
 def _why(sentence: str, is_headline: bool) -> str | None:
     stripped = sentence.strip()
     letter = _FIRST_LETTER.search(stripped)
-    first_word = stripped.split()[0] if stripped.split() else ""
+    first_word = stripped.split(maxsplit=1)[0] if stripped else ""
     if (
         letter
         and letter.group(0).islower()
-        and not re.search(r"[a-z][A-Z]|\d", first_word)  # "iPhone", "p99" keep their case
+        and not _OWN_CASE.search(first_word)  # "iPhone", "p99" keep their case
     ):
         return "starts in lower case: a fragment of a longer sentence"
     if not balanced_quotes(stripped):

@@ -46,6 +46,11 @@ def stem(word: str) -> str:
 def word_tokens(text: str, ignorecase: bool = True) -> list[tuple[int, int, str]]:
     """(start, end, token) for every word, lowercased unless told not to. Cached because the
     lexicons and the number finder all scan the same rewrite."""
-    if ignorecase:
-        return [(m.start(), m.end(), m.group(0).lower()) for m in TOKEN.finditer(text)]
-    return [(m.start(), m.end(), m.group(0)) for m in TOKEN.finditer(text)]
+    if not ignorecase:
+        return [(m.start(), m.end(), m.group(0)) for m in TOKEN.finditer(text)]
+    if text.isascii():
+        # Lowercasing ASCII keeps every offset, so the text is lowered once, not per token.
+        # (Not so beyond ASCII: "İ" lowers to two characters, the Kelvin sign to an ASCII k.)
+        lowered = text.lower()
+        return [(s, e, lowered[s:e]) for s, e in map(re.Match.span, TOKEN.finditer(lowered))]
+    return [(m.start(), m.end(), m.group(0).lower()) for m in TOKEN.finditer(text)]
