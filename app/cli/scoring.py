@@ -172,12 +172,12 @@ def run_eval(
     from app.evals.render import render_html, render_markdown
     from app.evals.run import pipeline_engine, reference_engine, run_suite
     from app.evals.suite import load_notes, load_suites, validate_cases
-    from app.kit.evals import is_kit_suite
+    from app.kit.evals import kit_suite_files
     from app.scoring.factory import build_scorer
 
     ctx = Context()
-    if is_kit_suite(suite):
-        run_kit_eval(ctx, suite, report)
+    if kits := kit_suite_files(suite):
+        run_kit_eval(ctx, kits, suite.name, report)
         return
     name, description, cases = load_suites(suite)
     samples = ctx.settings.samples_dir
@@ -235,14 +235,14 @@ def run_eval(
         raise typer.Exit(1)
 
 
-def run_kit_eval(ctx: Context, suite: Path, report: Path) -> None:
-    """A kit suite (`kind: kit`): build each case's kit from the store, write report.json and
+def run_kit_eval(ctx: Context, suites: list[Path], name: str, report: Path) -> None:
+    """Kit suites (`kind: kit`): build each case's kit from the store, write report.json and
     report.md, exit 1 when a case fails."""
-    from app.kit.evals import KitReport, load_kit_suite, measure, render_report_markdown
+    from app.kit.evals import KitReport, load_kit_suites, measure, render_report_markdown
     from app.kit.notes import offering_notes
     from app.kit.service import KitRequest, make_kit
 
-    loaded = load_kit_suite(suite)
+    loaded = load_kit_suites(suites, name)
     results = []
     for case in loaded.cases:
         request = KitRequest(product=case.product, titles=case.titles, industry=case.industry)

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from app.citing import shown
 from app.domain import Evidence, Strict, TitleProfile
+from app.errors import InvalidInputError, ResourceError
 from app.kit.models import Kit
 from app.kit.render import render_html, render_markdown
 from app.scoring.grounding import confidential_patterns
@@ -75,8 +76,35 @@ def is_kit_suite(path: Path) -> bool:
     return isinstance(data, dict) and data.get("kind") == "kit"
 
 
-def load_kit_suite(path: Path) -> KitSuite:
-    return load_yaml_model(path, KitSuite)
+def kit_suite_files(path: Path) -> list[Path]:
+    """The kit suites `path` names: itself, or every *.yaml of a folder of kit suites; none
+    when it holds rewrite suites. A folder mixing both kinds is an error (one report each)."""
+    if not path.is_dir():
+        return [path] if is_kit_suite(path) else []
+    files = sorted(path.glob("*.yaml"))
+    kits = [f for f in files if is_kit_suite(f)]
+    if kits and len(kits) < len(files):
+        rewrites = [f.name for f in files if f not in kits]
+        raise InvalidInputError(
+            f"{path} holds kit suites ({', '.join(f.name for f in kits)}) and rewrite suites "
+            f"({', '.join(rewrites)}); run each kind on its own"
+        )
+    return kits
+
+
+def load_kit_suites(files: list[Path], name: str) -> KitSuite:
+    """One kit suite, or several merged under `name` (like rewrite suites in a folder)."""
+    suites = [load_yaml_model(f, KitSuite) for f in files]
+    if len(suites) == 1:
+        return suites[0]
+    cases = [case for suite in suites for case in suite.cases]
+    seen: set[str] = set()
+    for case in cases:
+        if case.id in seen:
+            raise ResourceError(f"{name}: kit case id '{case.id}' appears twice")
+        seen.add(case.id)
+    description = "; ".join(s.name for s in suites)
+    return KitSuite(kind="kit", name=name, description=description, cases=cases)
 
 
 def measure(

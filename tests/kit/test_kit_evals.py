@@ -49,6 +49,37 @@ def test_a_kit_suite_expecting_a_supported_goal_as_a_gap_fails(
     assert "cfo/faster-close is not a gap" in (tmp_path / "r" / "report.md").read_text()
 
 
+def test_a_folder_of_kit_suites_runs_them_all_as_one_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    primed(capsys, "ingest", str(CASE_NOTES))
+    folder = tmp_path / "kits"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(SUITE.read_text())
+    (folder / "b.yaml").write_text(
+        "kind: kit\nname: more\ncases:\n  - id: ledgerflow-cfo\n    product: LedgerFlow\n"
+        "    titles: [CFO]\n"
+    )
+    code, out, err = primed(
+        capsys, "eval", str(folder), "-E", "grounded", "-r", str(tmp_path / "r")
+    )
+    assert code == 0, out + err
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert report["suite"] == "kits" and len(report["results"]) == 7
+    assert "kits: 7/7 cases passed" in out
+
+
+def test_a_folder_mixing_kit_and_rewrite_suites_is_refused_by_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "kit.yaml").write_text(SUITE.read_text())
+    rewrite = PROJECT_ROOT / "evals" / "suites" / "real-world.yaml"
+    (tmp_path / "rewrite.yaml").write_text(rewrite.read_text())
+    code, out, err = primed(capsys, "eval", str(tmp_path), "-E", "grounded", "-r", str(tmp_path))
+    assert code != 0 and "Traceback" not in out + err
+    assert "kit suites (kit.yaml) and rewrite suites (rewrite.yaml)" in out + err
+
+
 def test_citations_and_confidential_measures_fail_on_a_tampered_kit(
     sample_store: CaseNoteStore, titles: TitleRegistry
 ) -> None:
