@@ -8,7 +8,7 @@ in a rewrite ignores case (except for acronyms: "IT" is not "it") and plural end
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +22,9 @@ SPEC = re.compile(
     r"[A-Za-z]+\d[\w.]*|\d+(?:\.\d+)+)(?![\w])"
 )
 CAMEL = re.compile(r"(?<![\w-])(?:[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][a-z]+[A-Z][A-Za-z0-9]*)(?![\w-])")
+
+# An occurrence before it becomes a Term (and a Span): start, end, kind, key.
+_Hit = tuple[int, int, str, str]
 
 
 @dataclass(frozen=True)
@@ -45,18 +48,40 @@ class TermFinder:
 
     def find(self, text: str, product: str | None = None) -> list[tuple[Term, Span]]:
         """Every feature-term occurrence in `text`, longest match first, no overlaps."""
-        exempt = self.exempt | _product_keys(product)
-        found: list[tuple[Term, Span]] = []
-        taken: list[tuple[int, int]] = []
+        return [
+            (
+                Term(text[start:end], kind, key),
+                Span(start=start, end=end, text=text[start:end], kind=f"term-{kind}"),
+            )
+            for start, end, kind, key in self._hits(text, product)
+        ]
+
+    def terms(self, text: str, product: str | None = None) -> list[Term]:
+        """Distinct feature terms of a source (by plural/case-insensitive key)."""
+        unique: dict[str, Term] = {}
+        for start, end, kind, key in self._hits(text, product):
+            if key not in unique:  # the first occurrence names the term
+                unique[key] = Term(text[start:end], kind, key)
+        return list(unique.values())
+
+    def _hits(self, text: str, product: str | None) -> list[_Hit]:
+        """The occurrences in text order. Jargon entries claim characters first, then
+        CamelCase, spec, acronym and rare-word matches, each only where nothing is yet."""
+        exempt = self.exempt
+        product_keys = _product_keys(product)
+        hits: list[_Hit] = []
+        taken = 0  # bit i set: character i is already part of a hit
 
         def add(start: int, end: int, kind: str) -> None:
-            surface = text[start:end]
-            key = _key(surface)
-            if not key or key in exempt or any(s < end and start < e for s, e in taken):
+            nonlocal taken
+            key = _key(text[start:end])
+            if not key or key in exempt or key in product_keys:
                 return
-            taken.append((start, end))
-            term = Term(surface, kind, key)
-            found.append((term, Span(start=start, end=end, text=surface, kind=f"term-{kind}")))
+            chars = ((1 << (end - start)) - 1) << start
+            if taken & chars:
+                return
+            taken |= chars
+            hits.append((start, end, kind, key))
 
         for lexicon in self.jargon:
             for span in lexicon.find(text):
@@ -65,45 +90,103 @@ class TermFinder:
             for match in pattern.finditer(text):
                 add(match.start(), match.end(), kind)
         for match in WORD.finditer(text):
-            word = match.group(0)
-            if len(word) >= 4 and word.isalpha() and zipf(word) < RARE_ZIPF:
+            if _rare(match.group()):
                 add(match.start(), match.end(), "rare")
-        found.sort(key=lambda item: item[1].start)
-        return found
-
-    def terms(self, text: str, product: str | None = None) -> list[Term]:
-        """Distinct feature terms of a source (by plural/case-insensitive key)."""
-        unique: dict[str, Term] = {}
-        for term, _ in self.find(text, product):
-            unique.setdefault(term.key, term)
-        return list(unique.values())
+        hits.sort()  # no two hits share a start: text order
+        return hits
 
 
-def _product_keys(product: str | None) -> set[str]:
+@lru_cache(maxsize=65_536)
+def _rare(word: str) -> bool:
+    """Rare enough in English to be feature talk; cached as one lookup per word of a source."""
+    return len(word) >= 4 and word.isalpha() and zipf(word) < RARE_ZIPF
+
+
+@lru_cache(maxsize=1024)
+def _product_keys(product: str | None) -> frozenset[str]:
     if not product:
-        return set()
+        return frozenset()
     parts = [p for p in re.split(r"[\s/]+", product) if p]
-    return {_key(product), *(_key(p) for p in parts)}
+    return frozenset({_key(product), *(_key(p) for p in parts)})
 
 
-@lru_cache(maxsize=512)
-def _matcher(terms: tuple[Term, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """Two alternations per term set: acronyms case-sensitive, the rest case-insensitive."""
-    strict = [t for t in terms if t.kind == "acronym"]
-    loose = [t for t in terms if t.kind != "acronym"]
+# Matching terms in a text. Each term is one pattern, `(?<!\w)BODY(?:e?s)?(?!\w)`, where BODY is
+# its words joined by runs of spaces or hyphens (hyphens count as boundaries: "OCR-powered"
+# still keeps the term OCR); acronyms match case-sensitively, the rest ignoring case. The result
+# is what `finditer` over one alternation of all the terms' bodies, longest body first, gives:
+# leftmost matches, no overlaps. Compiling that alternation cost more than the rest of the
+# measure for every new source, so a term is only tried where its first word occurs (a
+# rewrite keeps few), and its pattern is compiled once (terms recur across sources).
 
-    def build(items: list[Term], flags: int) -> re.Pattern[str] | None:
-        if not items:
-            return None
-        bodies = sorted(
-            {phrase_pattern(t.text.rstrip("s") if t.kind == "acronym" else t.text) for t in items},
-            key=len,
-            reverse=True,
-        )
-        # Hyphens count as boundaries here: "OCR-powered" still keeps the term OCR.
-        return re.compile(rf"(?<!\w)(?:{'|'.join(bodies)})(?:e?s)?(?!\w)", flags)
+_GAP = re.compile(r"[\s-]+")
+# The non-ASCII characters re.IGNORECASE matches to an ASCII letter ("ſ" matches "s"). Mapped
+# before lowering, so a substring test on the folded text finds every place a pattern could.
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
-    return build(strict, 0), build(loose, re.IGNORECASE)
+
+def _phrase(text: str, strict: bool) -> str:
+    return text.rstrip("s") if strict else text  # "APIs" matches as "API" plus a plural
+
+
+@lru_cache(maxsize=16_384)
+def _lead(text: str, strict: bool) -> str | None:
+    """A substring every match of the term starts with, in the text (`strict`) or in its
+    folded form: the first word. None when there is no safe one (non-ASCII, no word)."""
+    first = next((w for w in _GAP.split(_phrase(text, strict).strip()) if w), None)
+    if first is None or strict:
+        return first
+    return first.lower() if first.isascii() else None
+
+
+@lru_cache(maxsize=16_384)
+def _matcher(text: str, strict: bool) -> tuple[str, re.Pattern[str]]:
+    """The term's regex body and its compiled pattern."""
+    body = phrase_pattern(_phrase(text, strict))
+    flags = 0 if strict else re.IGNORECASE
+    return body, re.compile(rf"(?<!\w)(?:{body})(?:e?s)?(?!\w)", flags)
+
+
+def _starts(
+    pattern: re.Pattern[str], lead: str | None, text: str, haystack: str | None
+) -> Iterator[re.Match[str]]:
+    """Every match of the pattern, at each start (overlapping ones too)."""
+    if lead is None or haystack is None:  # try every position
+        match = pattern.search(text)
+        while match is not None:
+            yield match
+            match = pattern.search(text, match.start() + 1)
+        return
+    at = haystack.find(lead)
+    while at >= 0:
+        match = pattern.match(text, at)  # the lookbehind still sees text[at - 1]
+        if match is not None:
+            yield match
+        at = haystack.find(lead, at + 1)
+
+
+def _alternation(
+    text: str, terms: list[str], strict: bool, haystack: str | None
+) -> list[tuple[int, int]]:
+    """(start, end) of the matches `finditer` over the terms' alternation would give."""
+    tried: dict[str, tuple[re.Pattern[str], str | None]] = {}  # body -> pattern, lead
+    for term in terms:
+        lead = _lead(term, strict)
+        if lead is None or haystack is None or lead in haystack:
+            body, pattern = _matcher(term, strict)
+            tried[body] = (pattern, lead)
+    # The alternation takes, at each start, the first body (longest first) that matches there.
+    # Bodies of equal length that both match at one start are the same words, so same end.
+    ends: dict[int, int] = {}
+    for body in sorted(tried, key=len, reverse=True):
+        for match in _starts(*tried[body], text, haystack):
+            ends.setdefault(match.start(), match.end())
+    found: list[tuple[int, int]] = []
+    resume = 0
+    for start in sorted(ends):
+        if start >= resume:  # finditer resumes after the previous match
+            found.append((start, ends[start]))
+            resume = ends[start]
+    return found
 
 
 def find_terms_in(text: str, terms: list[Term]) -> list[tuple[Term, Span]]:
@@ -111,18 +194,22 @@ def find_terms_in(text: str, terms: list[Term]) -> list[tuple[Term, Span]]:
     if not terms:
         return []
     by_key = {t.key: t for t in terms}
+    acronyms = [t.text for t in terms if t.kind == "acronym"]
+    others = [t.text for t in terms if t.kind != "acronym"]
+    folded = text.translate(_ASCII_FOLD).lower()
+    # Lowering keeps positions unless a character lowers to several (none left after the fold).
+    haystack = folded if len(folded) == len(text) else None
     hits: list[tuple[Term, Span]] = []
-    for pattern in _matcher(tuple(terms)):
-        if pattern is None:
-            continue
-        for match in pattern.finditer(text):
-            term = by_key.get(_key(match.group(0)))
+    for group, strict, within in ((acronyms, True, text), (others, False, haystack)):
+        for start, end in _alternation(text, group, strict, within):
+            surface = text[start:end]
+            term = by_key.get(_key(surface))
             if term is None:
                 continue
             span = Span(
-                start=match.start(),
-                end=match.end(),
-                text=match.group(0),
+                start=start,
+                end=end,
+                text=surface,
                 kind="residue",
                 message=f"feature term '{term.text}' ({term.kind}) kept from the source",
             )
