@@ -69,9 +69,14 @@ class Lexicon:
         self._swap = {fold(" ".join(re.split(r"[\s-]+", k))): v for k, v in rule.swap.items()}
 
     def find(self, text: str) -> list[Span]:
+        return [self._span(text, start, end) for start, end in self.locate(text)]
+
+    def locate(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every entry in `text`, longest first, no overlaps; no Span built
+        (feature terms need only the places)."""
         tokens = word_tokens(text, self.rule.ignorecase)
         starts = self._starts
-        spans: list[Span] = []
+        spans: list[tuple[int, int]] = []
         covered = 0
         for i in [i for i, token in enumerate(tokens) if token[2] in starts]:
             if i < covered:
@@ -81,7 +86,7 @@ class Lexicon:
                     continue
                 gram = tuple(t[2] for t in tokens[i : i + n])
                 if gram in self._grams and self._joined(text, tokens, i, n):
-                    spans.append(self._span(text, tokens[i][0], tokens[i + n - 1][1]))
+                    spans.append((tokens[i][0], tokens[i + n - 1][1]))
                     covered = i + n
                     break
         return spans

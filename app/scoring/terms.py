@@ -84,8 +84,8 @@ class TermFinder:
             hits.append((start, end, kind, key))
 
         for lexicon in self.jargon:
-            for span in lexicon.find(text):
-                add(span.start, span.end, "jargon")
+            for start, end in lexicon.locate(text):
+                add(start, end, "jargon")
         for pattern, kind in ((CAMEL, "camel"), (SPEC, "spec"), (ACRONYM, "acronym")):
             for match in pattern.finditer(text):
                 add(match.start(), match.end(), kind)
