@@ -14,16 +14,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.domain import Claim
-from app.safety import instruction_spans
+from app.safety import ascii_fold, instruction_spans
 from app.scores import Span
 from app.scoring.quantities import (
     CITATION,
     citation_parts,
     cited_ids,
+    found_quantities,
     grounded,
+    has_number,
     known_quantities,
-    quantities,
 )
+from app.scoring.quantities import quantities as quantities  # re-exported: tests use it here
 from app.scoring.support import MIN_SUPPORT, support_ratio
 from app.scoring.words import zipf
 from app.text import sentence_spans, split_sentences
@@ -37,6 +39,14 @@ NAME = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:\s+[A-Z][a-z]+(?
 # A name in written copy never runs across a line break: a headline ending in "Efficient" and
 # a body opening with "Chronolake's" are two words, not the name "Efficient Chronolake".
 LINE_NAME = re.compile(NAME.pattern.replace(r"\s+", r"[^\S\n]+"))
+# The same two, for scanning: a pattern that opens with a lookbehind is tried at every
+# position, one that opens with [A-Z] only at capitals. The lookbehind, moved after that
+# capital, still looks at the character before it (at the text's start it sees too little,
+# so it holds, as the original's does).
+_NAME_LOOKBEHIND = r"(?<![\w'’-])[A-Z]"
+assert NAME.pattern.startswith(_NAME_LOOKBEHIND)
+_NAME_SCAN = re.compile(r"[A-Z](?<![\w'’-][A-Z])" + NAME.pattern[len(_NAME_LOOKBEHIND) :])
+_LINE_NAME_SCAN = re.compile(_NAME_SCAN.pattern.replace(r"\s+", r"[^\S\n]+"))
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,11 @@ def ungrounded(
     by_id = {e.id: e for e in evidence}
     allowed = list(allowed_names)
     problems: list[Span] = []
+    cited_by_rewrite: list[str] = []  # cited_ids(rewrite, by_id), from the same matches
     for match in CITATION.finditer(rewrite):
-        for note_id in citation_parts(match, by_id):
+        parts = citation_parts(match, by_id)
+        cited_by_rewrite.extend(parts)
+        for note_id in parts:
             item = by_id.get(note_id)
             why = None
             if item is None:
@@ -83,14 +96,19 @@ def ungrounded(
                         message=why,
                     )
                 )
-    cited = [by_id[i] for i in cited_ids(rewrite, by_id) if i in by_id]
-    known = [known_quantities(source), *(known_quantities(e.text) for e in cited)]
-    for quantity in quantities(rewrite):
+    cited = [by_id[i] for i in cited_by_rewrite if i in by_id]
+    # A note cited twice adds nothing the second time.
+    known = [known_quantities(t) for t in dict.fromkeys([source, *(e.text for e in cited)])]
+    where = "the source or the cited evidence" if cited else "the source (nothing is cited)"
+    for quantity in found_quantities(rewrite):
         if not any(grounded(quantity, table) for table in known):
-            where = "the source or the cited evidence" if cited else "the source (nothing is cited)"
             problems.append(
-                quantity.span.model_copy(
-                    update={"message": f"'{quantity.span.text}' appears nowhere in {where}"}
+                Span(
+                    start=quantity.start,
+                    end=quantity.end,
+                    text=quantity.text,
+                    kind="ungrounded-number",
+                    message=f"'{quantity.text}' appears nowhere in {where}",
                 )
             )
     problems.extend(_names(rewrite, source, evidence, allowed))
@@ -135,7 +153,7 @@ def _claim_problem(
         *(known_quantities(by_id[i].text) for i in claim.evidence_ids),
     ]
     loose = [
-        q.span.text for q in quantities(claim.text) if not any(grounded(q, t) for t in backing)
+        q.text for q in found_quantities(claim.text) if not any(grounded(q, t) for t in backing)
     ]
     if loose:
         return f"states {', '.join(loose)}, found in neither the source nor its evidence"
@@ -151,7 +169,7 @@ def _claim_problem(
     if not claim.evidence_ids:
         if claim.supported:
             return "cites no evidence"
-        if quantities(claim.text):
+        if found_quantities(claim.text):
             return "has no evidence but states a number"
         return None
     for note_id in claim.evidence_ids:
@@ -171,7 +189,7 @@ def _third_parties(
     reader's title: any other company in it makes the result someone else's."""
     spans: list[Span] = []
     for start, _end, sentence in sentence_spans(rewrite):
-        if not quantities(sentence, words_too=False):
+        if not has_number(sentence):  # quantities(sentence, words_too=False), cheaply
             continue
         ids = cited_ids(sentence, by_id)
         own = " ".join(
@@ -181,7 +199,7 @@ def _third_parties(
                 *(by_id[i].customer_name for i in ids if i in by_id and by_id[i].publishable),
             ]
         ).lower()
-        for match in NAME.finditer(sentence):
+        for match in _NAME_SCAN.finditer(sentence):  # NAME's matches
             name = LEADING.sub("", match.group(0))
             if not name or name.lower() in own:
                 continue
@@ -216,19 +234,22 @@ def _names(
                 Span(start=start, end=end, text=rewrite[start:end], kind=kind, message=message)
             )
 
+    folded = ascii_fold(rewrite)
     for item in evidence:
         if item.publishable:
             continue
-        for pattern in confidential_patterns(item.customer_name):
-            for match in pattern.finditer(rewrite):
+        for pattern in _confidential_matchers(item.customer_name):
+            if not pattern.may_match(rewrite, folded):
+                continue
+            for match in pattern.regex.finditer(rewrite):
                 flag(
                     match.start(),
                     match.end(),
                     "confidential-customer",
                     f"{item.id}'s customer may not be named; describe it instead",
                 )
-    grounding = " ".join([source, *(e.text for e in evidence), *allowed]).lower()
-    for match in LINE_NAME.finditer(rewrite):
+    grounding: str | None = None  # what names may come from; built when first needed
+    for match in _LINE_NAME_SCAN.finditer(rewrite):  # LINE_NAME's matches
         # "At Quillmark" is the name Quillmark after a capitalised function word.
         name = LEADING.sub("", match.group(0))
         if not name:
@@ -238,9 +259,11 @@ def _names(
             continue
         # Ordinary capitalised words ("Monday", "Finance") pass; brand-like ones (rare, or with
         # inner capitals like "FedEx") must come from a source.
-        if name.lower() in grounding or all(
-            zipf(w) >= 4.5 and not INNER_CAP.search(w) for w in name.split()
-        ):
+        if all(zipf(w) >= 4.5 and not INNER_CAP.search(w) for w in name.split()):
+            continue
+        if grounding is None:
+            grounding = " ".join([source, *(e.text for e in evidence), *allowed]).lower()
+        if name.lower() in grounding:
             continue
         flag(
             start,
@@ -256,18 +279,46 @@ def confidential_patterns(name: str) -> tuple[re.Pattern[str], ...]:
     """How a customer's name can show up: in full (any case), shortened to its first words
     ("Alder Falls Water" for "Alder Falls Water Department"), or by its distinctive first word
     ("Greyfield", "Greyfield's"), which people use as a short name. Longest first."""
+    return tuple(m.regex for m in _confidential_matchers(name))
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """One of confidential_patterns, with a test that is false only when it cannot match."""
+
+    regex: re.Pattern[str]
+    form: str  # the name as the regex spells it; every match holds it
+    ignorecase: bool
+
+    def may_match(self, text: str, folded: str | None) -> bool:
+        """`folded` is ascii_fold(text). Under IGNORECASE an ASCII form matches only where
+        the folded text holds it lowercased; a form that is not ASCII is always tried."""
+        if not self.ignorecase:
+            return self.form in text
+        if folded is None or not self.form.isascii():
+            return True
+        return self.form.lower() in folded
+
+
+@lru_cache(maxsize=4096)
+def _confidential_matchers(name: str) -> tuple[_Matcher, ...]:
     name = " ".join(name.split())
     if not name:
         return ()
     parts = name.split()
     forms = [" ".join(parts[:n]) for n in range(len(parts), 1, -1)] or [name]
-    patterns = [
-        re.compile(rf"(?<!\w){re.escape(form)}(?:'s|’s)?(?!\w)", re.IGNORECASE) for form in forms
+    matchers = [
+        _Matcher(
+            re.compile(rf"(?<!\w){re.escape(form)}(?:'s|’s)?(?!\w)", re.IGNORECASE), form, True
+        )
+        for form in forms
     ]
     first = parts[0]
     if first != name and len(first) >= 3 and zipf(first) < 4.0:
-        patterns.append(re.compile(rf"(?<!\w){re.escape(first)}(?:'s|’s)?(?!\w)"))
-    return tuple(patterns)
+        matchers.append(
+            _Matcher(re.compile(rf"(?<!\w){re.escape(first)}(?:'s|’s)?(?!\w)"), first, False)
+        )
+    return tuple(matchers)
 
 
 def _sentence_start(text: str, index: int) -> bool:

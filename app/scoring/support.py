@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.scoring.quantities import quantities
+from app.scoring.quantities import found_quantities
 from app.scoring.words import stem, words, zipf
 
 # Words a claim adds around what the note says ("At a retailer, your team can..."): they
@@ -23,7 +23,7 @@ def key_words(text: str) -> set[str]:
 
 
 def numbers(text: str) -> set[float]:
-    return {round(q.value, 6) for q in quantities(text)}
+    return {round(q.value, 6) for q in found_quantities(text)}
 
 
 def best_sentences(claim: str, sentences: list[str], ignore: set[str]) -> list[str]:
