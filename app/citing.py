@@ -8,7 +8,7 @@ import re
 from app.corpus.facts import CUSTOMER
 from app.domain import Evidence, Fact
 from app.redaction import redact
-from app.scoring.grounding import confidential_patterns
+from app.scoring.names import confidential_patterns
 from app.scoring.support import best_sentences, support_ratio
 from app.scoring.words import zipf
 from app.text import split_sentences

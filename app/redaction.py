@@ -8,7 +8,7 @@ every text field, the same way the guard recognises them (`confidential_patterns
 from __future__ import annotations
 
 from app.domain import Evidence
-from app.scoring.grounding import confidential_patterns
+from app.scoring.names import confidential_patterns
 
 _APOSTROPHES = ("'s", "’s")
 _SENTENCE_END = ".!?:\n"

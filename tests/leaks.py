@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from app.corpus.loaders import load_paths
-from app.scoring.grounding import confidential_patterns
+from app.scoring.names import confidential_patterns
 from tests.conftest import CASE_NOTES
 
 

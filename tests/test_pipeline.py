@@ -175,7 +175,7 @@ def test_drop_failing_removes_sentences_with_ungrounded_numbers(pipeline: Pipeli
 def test_no_confidential_name_reaches_text_claims_or_evidence(pipeline: Pipeline) -> None:
     from app.corpus.loaders import load_paths
     from app.documents import read_document
-    from app.scoring.grounding import confidential_patterns
+    from app.scoring.names import confidential_patterns
     from tests.conftest import CASE_NOTES
 
     secret = [n.customer for n, _ in load_paths([CASE_NOTES]).notes if not n.publishable]

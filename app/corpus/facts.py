@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from app.corpus.segments import Segment, sentences
 from app.domain import CaseNote, Fact
 from app.safety import instruction_like
-from app.scoring.grounding import LEADING, NAME, confidential_patterns
+from app.scoring.names import LEADING, NAME, confidential_patterns
 from app.scoring.words import zipf
 from app.text import word_count
 

@@ -17,7 +17,7 @@ from app.citing import fact_sentence, lower_first, shown_source, support, upper_
 from app.domain import Draft, Evidence, Fact, Goal, Need, Sentence
 from app.engines.base import EngineContext
 from app.scores import Span
-from app.scoring.grounding import NAME
+from app.scoring.names import NAME
 from app.scoring.outcome import goal_hits
 from app.scoring.readability import MAX_SENTENCE_WORDS
 from app.scoring.scorecard import Scorer

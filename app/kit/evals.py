@@ -15,7 +15,7 @@ from app.domain import Evidence, Strict, TitleProfile
 from app.errors import InvalidInputError, ResourceError
 from app.kit.models import Kit
 from app.kit.render import render_html, render_markdown
-from app.scoring.grounding import confidential_patterns
+from app.scoring.names import confidential_patterns
 from app.scoring.scorecard import Scorer
 from app.scoring.support import key_words
 from app.yamlio import load_yaml_model

@@ -11,11 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from app.domain import Claim
 from app.safety import ascii_fold, instruction_spans
 from app.scores import Span
+from app.scoring.names import (
+    INNER_CAP,
+    LEADING,
+    LINE_NAME_SCAN,
+    NAME_SCAN,
+    confidential_matchers,
+    confidential_patterns,
+    sentence_start,
+)
 from app.scoring.quantities import (
     CITATION,
     citation_parts,
@@ -29,24 +37,6 @@ from app.scoring.quantities import quantities as quantities  # re-exported: test
 from app.scoring.support import MIN_SUPPORT, support_ratio
 from app.scoring.words import zipf
 from app.text import sentence_spans, split_sentences
-
-LEADING = re.compile(
-    r"^(?:(?:At|In|For|With|From|By|On|The|A|An|And|But|So|When|Where|Once|After|Before|"
-    r"Since|Like|Unlike|Our|Your|Their|Its|This|That|These|Those|Every|Each|One)\s+)+"
-)
-INNER_CAP = re.compile(r"[a-z][A-Z]")
-NAME = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:\s+[A-Z][a-z]+(?:[A-Z][a-z]+)*){0,3}")
-# A name in written copy never runs across a line break: a headline ending in "Efficient" and
-# a body opening with "Chronolake's" are two words, not the name "Efficient Chronolake".
-LINE_NAME = re.compile(NAME.pattern.replace(r"\s+", r"[^\S\n]+"))
-# The same two, for scanning: a pattern that opens with a lookbehind is tried at every
-# position, one that opens with [A-Z] only at capitals. The lookbehind, moved after that
-# capital, still looks at the character before it (at the text's start it sees too little,
-# so it holds, as the original's does).
-_NAME_LOOKBEHIND = r"(?<![\w'’-])[A-Z]"
-assert NAME.pattern.startswith(_NAME_LOOKBEHIND)
-_NAME_SCAN = re.compile(r"[A-Z](?<![\w'’-][A-Z])" + NAME.pattern[len(_NAME_LOOKBEHIND) :])
-_LINE_NAME_SCAN = re.compile(_NAME_SCAN.pattern.replace(r"\s+", r"[^\S\n]+"))
 
 
 @dataclass(frozen=True)
@@ -199,7 +189,7 @@ def _third_parties(
                 *(by_id[i].customer_name for i in ids if i in by_id and by_id[i].publishable),
             ]
         ).lower()
-        for match in _NAME_SCAN.finditer(sentence):  # NAME's matches
+        for match in NAME_SCAN.finditer(sentence):  # NAME's matches
             name = LEADING.sub("", match.group(0))
             if not name or name.lower() in own:
                 continue
@@ -207,7 +197,7 @@ def _third_parties(
             if not brand or all(w.lower() in own for w in brand):
                 continue
             at = start + match.end() - len(name)
-            opening = _sentence_start(rewrite, at) and " " not in name
+            opening = sentence_start(rewrite, at) and " " not in name
             if opening and zipf(name) >= 1.5 and not INNER_CAP.search(name):
                 continue  # "Gearbox failures fell...": an ordinary word opens the sentence
             spans.append(
@@ -238,7 +228,7 @@ def _names(
     for item in evidence:
         if item.publishable:
             continue
-        for pattern in _confidential_matchers(item.customer_name):
+        for pattern in confidential_matchers(item.customer_name):
             if not pattern.may_match(rewrite, folded):
                 continue
             for match in pattern.regex.finditer(rewrite):
@@ -249,13 +239,13 @@ def _names(
                     f"{item.id}'s customer may not be named; describe it instead",
                 )
     grounding: str | None = None  # what names may come from; built when first needed
-    for match in _LINE_NAME_SCAN.finditer(rewrite):  # LINE_NAME's matches
+    for match in LINE_NAME_SCAN.finditer(rewrite):  # LINE_NAME's matches
         # "At Quillmark" is the name Quillmark after a capitalised function word.
         name = LEADING.sub("", match.group(0))
         if not name:
             continue
         start = match.end() - len(name)
-        if _sentence_start(rewrite, start) and " " not in name and name == match.group(0):
+        if sentence_start(rewrite, start) and " " not in name and name == match.group(0):
             continue
         # Ordinary capitalised words ("Monday", "Finance") pass; brand-like ones (rare, or with
         # inner capitals like "FedEx") must come from a source.
@@ -272,55 +262,3 @@ def _names(
             f"'{name}' looks like a name found in no source or evidence",
         )
     return spans
-
-
-@lru_cache(maxsize=4096)
-def confidential_patterns(name: str) -> tuple[re.Pattern[str], ...]:
-    """How a customer's name can show up: in full (any case), shortened to its first words
-    ("Alder Falls Water" for "Alder Falls Water Department"), or by its distinctive first word
-    ("Greyfield", "Greyfield's"), which people use as a short name. Longest first."""
-    return tuple(m.regex for m in _confidential_matchers(name))
-
-
-@dataclass(frozen=True)
-class _Matcher:
-    """One of confidential_patterns, with a test that is false only when it cannot match."""
-
-    regex: re.Pattern[str]
-    form: str  # the name as the regex spells it; every match holds it
-    ignorecase: bool
-
-    def may_match(self, text: str, folded: str | None) -> bool:
-        """`folded` is ascii_fold(text). Under IGNORECASE an ASCII form matches only where
-        the folded text holds it lowercased; a form that is not ASCII is always tried."""
-        if not self.ignorecase:
-            return self.form in text
-        if folded is None or not self.form.isascii():
-            return True
-        return self.form.lower() in folded
-
-
-@lru_cache(maxsize=4096)
-def _confidential_matchers(name: str) -> tuple[_Matcher, ...]:
-    name = " ".join(name.split())
-    if not name:
-        return ()
-    parts = name.split()
-    forms = [" ".join(parts[:n]) for n in range(len(parts), 1, -1)] or [name]
-    matchers = [
-        _Matcher(
-            re.compile(rf"(?<!\w){re.escape(form)}(?:'s|’s)?(?!\w)", re.IGNORECASE), form, True
-        )
-        for form in forms
-    ]
-    first = parts[0]
-    if first != name and len(first) >= 3 and zipf(first) < 4.0:
-        matchers.append(
-            _Matcher(re.compile(rf"(?<!\w){re.escape(first)}(?:'s|’s)?(?!\w)"), first, False)
-        )
-    return tuple(matchers)
-
-
-def _sentence_start(text: str, index: int) -> bool:
-    before = text[:index].rstrip(" \t\"'“(*_#>-")
-    return not before or before[-1] in ".!?:\n"

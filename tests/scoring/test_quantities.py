@@ -1,5 +1,6 @@
-"""The fast paths of quantities.py against the plain readings they replace: number words
-read from every token of the text, numbers from NUMBER.finditer, names from NAME."""
+"""The fast paths of quantities.py and numberwords.py against the plain readings they
+replace: number words read from every token of the text, numbers from NUMBER.finditer, names
+from NAME."""
 
 from __future__ import annotations
 
@@ -7,21 +8,14 @@ import random
 
 import pytest
 
-from app.scoring import grounding
-from app.scoring.quantities import (
-    CITATION,
-    NUMBER,
-    NUMBER_WORDS,
-    _number_words,
-    _numbers,
-    has_number,
-    quantities,
-)
+from app.scoring import names
+from app.scoring.numberwords import NUMBER_WORDS, number_words
+from app.scoring.quantities import CITATION, NUMBER, _numbers, has_number, quantities
 from app.scoring.words import TOKEN
 
 
 def _plain_number_words(masked: str) -> list[tuple[float, str, int, int]]:
-    """Every token walked, as _number_words did before it looked for candidates first."""
+    """Every token walked, as number_words did before it looked for candidates first."""
     tokens = [(m.start(), m.end(), m.group(0).lower()) for m in TOKEN.finditer(masked)]
     found = []
     index = 0
@@ -87,20 +81,20 @@ def _fuzz(count: int) -> list[str]:
 @pytest.mark.parametrize("text", TRICKY)
 def test_number_words_are_whole_tokens(text: str) -> None:
     masked = CITATION.sub(lambda m: " " * len(m.group(0)), text)
-    got = [(q.value, q.unit, q.start, q.end) for q in _number_words(masked)]
+    got = [(q.value, q.unit, q.start, q.end) for q in number_words(masked)]
     assert got == _plain_number_words(masked)
 
 
 def test_fast_paths_match_the_plain_readings_on_fuzz() -> None:
     for text in TRICKY + _fuzz(3000):
         masked = CITATION.sub(lambda m: " " * len(m.group(0)), text)
-        words = [(q.value, q.unit, q.start, q.end) for q in _number_words(masked)]
+        words = [(q.value, q.unit, q.start, q.end) for q in number_words(masked)]
         assert words == _plain_number_words(masked), text
         assert [m.span() for m in _numbers(masked)] == [m.span() for m in NUMBER.finditer(masked)]
         assert has_number(text) is (NUMBER.search(masked) is not None)
         for plain, fast in (
-            (grounding.NAME, grounding._NAME_SCAN),
-            (grounding.LINE_NAME, grounding._LINE_NAME_SCAN),
+            (names.NAME, names.NAME_SCAN),
+            (names.LINE_NAME, names.LINE_NAME_SCAN),
         ):
             assert [m.span() for m in fast.finditer(text)] == [
                 m.span() for m in plain.finditer(text)
