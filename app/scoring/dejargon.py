@@ -6,15 +6,11 @@ score = 100 - (0.5 * mid + rare) * 100 / words. 100 means every word is common.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
 
 from app.scores import Span
 from app.scoring.words import COMMON_ZIPF, RARE_ZIPF, WORD, zipf
-
-COMMON, MID, RARE = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -38,32 +34,29 @@ class Bands:
 @lru_cache(maxsize=1024)
 def bands(text: str, exempt: frozenset[str] = frozenset()) -> Bands:
     """Count words per band; words in `exempt` (the product name, lowercased) are skipped."""
-    matches = list(WORD.finditer(text))
-    lowered = text.lower()
-    if any(word in lowered for word in exempt):  # else no word can be exempt: skip the check
-        matches = [m for m in matches if m.group().lower() not in exempt]
-    # map() and compress() keep the per-word work in C: this runs on every draft the guard sees.
-    kinds = list(map(band, map(re.Match.group, matches)))
-    rare_spans = tuple(
-        Span(
-            start=match.start(),
-            end=match.end(),
-            text=match.group(),
-            kind="rare-word",
-            message=f"rare word (Zipf {zipf(match.group()):.2f})",
-        )
-        for match in compress(matches, map(RARE.__eq__, kinds))
-    )
-    return Bands(kinds.count(COMMON), kinds.count(MID), kinds.count(RARE), rare_spans)
-
-
-@lru_cache(maxsize=200_000)
-def band(word: str) -> int:
-    """COMMON, MID or RARE by the word's Zipf frequency (cached per word, like zipf)."""
-    frequency = zipf(word)
-    if frequency >= COMMON_ZIPF:
-        return COMMON
-    return MID if frequency >= RARE_ZIPF else RARE
+    common = mid = rare = 0
+    rare_spans: list[Span] = []
+    for match in WORD.finditer(text):
+        word = match.group(0)
+        if word.lower() in exempt:
+            continue
+        frequency = zipf(word)
+        if frequency >= COMMON_ZIPF:
+            common += 1
+        elif frequency >= RARE_ZIPF:
+            mid += 1
+        else:
+            rare += 1
+            rare_spans.append(
+                Span(
+                    start=match.start(),
+                    end=match.end(),
+                    text=word,
+                    kind="rare-word",
+                    message=f"rare word (Zipf {frequency:.2f})",
+                )
+            )
+    return Bands(common, mid, rare, tuple(rare_spans))
 
 
 def dejargon_score(text: str, exempt: frozenset[str] = frozenset()) -> float | None:
