@@ -18,11 +18,24 @@ class Bands:
     common: int
     mid: int
     rare: int
-    rare_spans: tuple[Span, ...] = ()
+    rare_words: tuple[tuple[int, int, str, float], ...] = ()  # start, end, word, Zipf
 
     @property
     def words(self) -> int:
         return self.common + self.mid + self.rare
+
+    def rare_spans(self) -> list[Span]:
+        """The rare words as Spans, built on demand: a source's bands only need the score."""
+        return [
+            Span(
+                start=start,
+                end=end,
+                text=word,
+                kind="rare-word",
+                message=f"rare word (Zipf {frequency:.2f})",
+            )
+            for start, end, word, frequency in self.rare_words
+        ]
 
     @property
     def score(self) -> float | None:
@@ -35,7 +48,7 @@ class Bands:
 def bands(text: str, exempt: frozenset[str] = frozenset()) -> Bands:
     """Count words per band; words in `exempt` (the product name, lowercased) are skipped."""
     common = mid = rare = 0
-    rare_spans: list[Span] = []
+    rare_words: list[tuple[int, int, str, float]] = []
     for match in WORD.finditer(text):
         word = match.group(0)
         if word.lower() in exempt:
@@ -47,16 +60,8 @@ def bands(text: str, exempt: frozenset[str] = frozenset()) -> Bands:
             mid += 1
         else:
             rare += 1
-            rare_spans.append(
-                Span(
-                    start=match.start(),
-                    end=match.end(),
-                    text=word,
-                    kind="rare-word",
-                    message=f"rare word (Zipf {frequency:.2f})",
-                )
-            )
-    return Bands(common, mid, rare, tuple(rare_spans))
+            rare_words.append((match.start(), match.end(), word, frequency))
+    return Bands(common, mid, rare, tuple(rare_words))
 
 
 def dejargon_score(text: str, exempt: frozenset[str] = frozenset()) -> float | None:

@@ -26,5 +26,5 @@ class Dejargon(Metric):
             else "no words to score"
         )
         return Outcome(
-            value, reason, list(after.rare_spans), {"source": round(before.score or 0.0, 2)}
+            value, reason, after.rare_spans(), {"source": round(before.score or 0.0, 2)}
         )
