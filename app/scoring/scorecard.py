@@ -86,14 +86,18 @@ class Scorer:
             for term, span in find_terms_in(source, terms)
         ]
 
-    def score(self, data: ScoreInput) -> ScoreCard:
-        ctx = ScoringContext(
+    def context(self, data: ScoreInput) -> ScoringContext:
+        """What every measure of `data`'s card reads besides the input itself."""
+        return ScoringContext(
             profile=self.titles.get(data.title) if data.title else None,
             lexicons=self.lexicons,
             content=self.content,
             feature_terms=self.feature_terms,
             product_verbs=self._product_verbs,
         )
+
+    def score(self, data: ScoreInput) -> ScoreCard:
+        ctx = self.context(data)
         measures = [
             self.config.verdict(m.name, m.compute(data, ctx), data.thresholds.get(m.name))
             for m in self.metrics

@@ -25,6 +25,4 @@ class Dejargon(Metric):
             if value is not None
             else "no words to score"
         )
-        return Outcome(
-            value, reason, after.rare_spans(), {"source": round(before.score or 0.0, 2)}
-        )
+        return Outcome(value, reason, after.rare_spans(), {"source": round(before.score or 0.0, 2)})
