@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.config import PROJECT_ROOT
 from app.errors import ResourceError
 from app.scoring.lexicon import Lexicon, LexiconRule, load_lexicons
+from app.scoring.words import TOKEN, word_tokens
+
+# TOKEN as first written: one character, or a dot before a letter or digit, at a time.
+_PLAIN_TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'’&+/]|\.(?=[A-Za-z0-9]))*")
+_ATOMS = st.sampled_from([*"aZ9.'’&+/ -_é\n", "..", "v2.1", "U.S.", "İ", "\u212a", "ſ"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_ATOMS, max_size=25).map("".join))
+def test_tokens_are_what_the_plain_token_pattern_finds(text: str) -> None:
+    assert [m.span() for m in TOKEN.finditer(text)] == [
+        m.span() for m in _PLAIN_TOKEN.finditer(text)
+    ]
+    assert word_tokens(text) == [
+        (m.start(), m.end(), m.group().lower()) for m in _PLAIN_TOKEN.finditer(text)
+    ]
 
 
 def test_shipped_lexicons_load_with_both_rule_kinds() -> None:
