@@ -7,6 +7,7 @@ boundaries with any run of spaces or hyphens between the words of a phrase.
 from __future__ import annotations
 
 import re
+from itertools import compress
 from pathlib import Path
 from typing import Literal
 
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.errors import ResourceError
 from app.scores import Span
-from app.scoring.words import word_tokens
+from app.scoring.words import token_words, word_tokens
 from app.yamlio import load_yaml_model
 
 Level = Literal["error", "warning", "suggestion"]
@@ -74,18 +75,21 @@ class Lexicon:
     def locate(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every entry in `text`, longest first, no overlaps; no Span built
         (feature terms need only the places)."""
-        tokens = word_tokens(text, self.rule.ignorecase)
-        starts = self._starts
+        words = token_words(text, self.rule.ignorecase)
+        starts, grams = self._starts, self._grams
+        tokens: list[tuple[int, int, str]] | None = None  # offsets, read only for a hit
         spans: list[tuple[int, int]] = []
         covered = 0
-        for i in [i for i, token in enumerate(tokens) if token[2] in starts]:
+        # Where an entry may start, found in C (map, compress): most tokens start none, and
+        # most n-grams that start with an entry's first word are not entries.
+        for i in compress(range(len(words)), map(starts.__contains__, words)):
             if i < covered:
                 continue
-            for n in starts[tokens[i][2]]:
-                if i + n > len(tokens):
+            for n in starts[words[i]]:
+                if i + n > len(words) or words[i : i + n] not in grams:
                     continue
-                gram = tuple(t[2] for t in tokens[i : i + n])
-                if gram in self._grams and self._joined(text, tokens, i, n):
+                tokens = tokens or word_tokens(text, self.rule.ignorecase)
+                if self._joined(text, tokens, i, n):
                     spans.append((tokens[i][0], tokens[i + n - 1][1]))
                     covered = i + n
                     break

@@ -57,3 +57,14 @@ def word_tokens(text: str, ignorecase: bool = True) -> list[tuple[int, int, str]
         lowered = text.lower()
         return [(s, e, lowered[s:e]) for s, e in map(re.Match.span, TOKEN.finditer(lowered))]
     return [(m.start(), m.end(), m.group(0).lower()) for m in TOKEN.finditer(text)]
+
+
+@lru_cache(maxsize=64)
+def token_words(text: str, ignorecase: bool = True) -> tuple[str, ...]:
+    """The tokens of word_tokens(text) without their offsets, found in C: a lexicon matches
+    n-grams of these and reads offsets only for a hit."""
+    if not ignorecase:
+        return tuple(TOKEN.findall(text))
+    if text.isascii():
+        return tuple(TOKEN.findall(text.lower()))
+    return tuple(token for _, _, token in word_tokens(text))

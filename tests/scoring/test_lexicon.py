@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from app.config import PROJECT_ROOT
 from app.errors import ResourceError
 from app.scoring.lexicon import Lexicon, LexiconRule, load_lexicons
-from app.scoring.words import TOKEN, word_tokens
+from app.scoring.words import TOKEN, token_words, word_tokens
 
 # TOKEN as first written: one character, or a dot before a letter or digit, at a time.
 _PLAIN_TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'’&+/]|\.(?=[A-Za-z0-9]))*")
@@ -28,6 +28,8 @@ def test_tokens_are_what_the_plain_token_pattern_finds(text: str) -> None:
     assert word_tokens(text) == [
         (m.start(), m.end(), m.group().lower()) for m in _PLAIN_TOKEN.finditer(text)
     ]
+    for ignorecase in (True, False):  # a lexicon reads n-grams of one and offsets of the other
+        assert token_words(text, ignorecase) == tuple(t for *_, t in word_tokens(text, ignorecase))
 
 
 def test_shipped_lexicons_load_with_both_rule_kinds() -> None:
