@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from app.scores import Span
 from app.scoring.lexicon import Lexicon, phrase_pattern
@@ -89,9 +90,9 @@ class TermFinder:
         for pattern, kind in ((CAMEL, "camel"), (SPEC, "spec"), (ACRONYM, "acronym")):
             for match in pattern.finditer(text):
                 add(match.start(), match.end(), kind)
-        for match in WORD.finditer(text):
-            if _rare(match.group()):
-                add(match.start(), match.end(), "rare")
+        words = list(WORD.finditer(text))  # the rare-word test runs in C (map); few pass it
+        for match in compress(words, map(_rare, map(re.Match.group, words))):
+            add(match.start(), match.end(), "rare")
         hits.sort()  # no two hits share a start: text order
         return hits
 
