@@ -3,9 +3,13 @@ with each problem pointing at the sentence that has it."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from app.scoring.wellformed import problems
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.scoring.wellformed import _JOINED, _RUN_IN, problems
 
 HEADLINE = "Marrowby Home cuts its monitoring bill by 60%"
 
@@ -142,3 +146,16 @@ def test_a_sentence_said_again_word_for_word_is_flagged_once_at_the_repeat() -> 
         (f"{said[:-1]} [PS-012].", "repeats an earlier sentence"),
     ]
     assert problems(f"{HEADLINE}\n\n{said} Keystone ID helps sales teams ramp.", HEADLINE) == []
+
+
+_PLAIN_RUN_IN = re.compile(r"(?<=[\w%)])\s+[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+[\"“]?[A-Z]")
+_PLAIN_JOINED = re.compile(r"[a-z0-9%)][.!?]\s+[a-z]")
+_ATOMS = st.sampled_from(["a", "Z", "9", "%", ")", ".", "!", ":", " ", "\n", "“", "Word", " x"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_ATOMS, max_size=20).map("".join))
+def test_heading_and_joined_patterns_find_what_their_plain_forms_find(text: str) -> None:
+    run_in, plain = _RUN_IN.search(text), _PLAIN_RUN_IN.search(text)
+    assert (run_in and run_in.span()) == (plain and plain.span())
+    assert (_JOINED.search(text) is None) == (_PLAIN_JOINED.search(text) is None)
