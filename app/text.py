@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 # A sentence ends at . ! or ?, with any closing quotes or brackets it carries, before a space
@@ -10,6 +11,10 @@ from functools import lru_cache
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])([\"'”’)\]]*)\s+(?=(?:\*\*?)?[\"'“‘(\[]?(?:[A-Z0-9©]|[a-z]+[A-Z]))"
 )
+# The same, read after each stop: a pattern that opens with a lookbehind is tried at every
+# position of the text, this only where a stop is (_sentence_ends).
+_STOP = re.compile(r"[.!?]")
+_AFTER_STOP = re.compile(_SENTENCE_END.pattern.removeprefix("(?<=[.!?])"))
 _LEADER = "...."  # "Uptime SLA ........ 99.99%": a spec table's dot leader ends nothing
 _LEADER_ROW = re.compile(r"\S\s*\.{4,}\s*\S")  # such rows are one sentence each, like bullets
 # Company suffixes (Inc., Ltd., Co.) are not here: before a capital they end the sentence in
@@ -80,15 +85,38 @@ def _split_prose(text: str) -> list[str]:
         return []
     parts: list[str] = []
     start = 0
-    for match in _SENTENCE_END.finditer(text):
+    for match in _sentence_ends(text):
         candidate = text[start : match.start()]
         last_word = candidate.rsplit(None, 1)[-1].lstrip("\"'“‘([")
-        if last_word in _ABBREVIATIONS or _INITIAL.search(candidate) or candidate.endswith(_LEADER):
+        if (
+            last_word in _ABBREVIATIONS
+            or _ends_in_initial(candidate)
+            or candidate.endswith(_LEADER)
+        ):
             continue
         parts.append((candidate + match.group(1)).strip())
         start = match.end()
     parts.append(text[start:].strip())
     return [p for p in parts if p]
+
+
+def _sentence_ends(text: str) -> Iterator[re.Match[str]]:
+    """_SENTENCE_END.finditer(text): every match starts just after a stop, so only those
+    places are tried, left to right, none inside the last match."""
+    end = 0
+    for stop in _STOP.finditer(text):
+        if stop.end() < end:
+            continue
+        match = _AFTER_STOP.match(text, stop.end())
+        if match:
+            yield match
+            end = match.end()
+
+
+def _ends_in_initial(candidate: str) -> bool:
+    """_INITIAL.search(candidate): its match is the last three characters (two at the start),
+    and prose here has no newline for `$` to stop before, so only those are searched."""
+    return _INITIAL.search(candidate, max(0, len(candidate) - 3)) is not None
 
 
 def split_words(text: str, limit: int) -> list[str]:

@@ -4,8 +4,17 @@ where ours did not, and the ones ours already gets right that pysbd breaks."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from app.text import split_prose, split_sentences
+from app.text import (
+    _INITIAL,
+    _SENTENCE_END,
+    _ends_in_initial,
+    _sentence_ends,
+    split_prose,
+    split_sentences,
+)
 
 
 @pytest.mark.parametrize(
@@ -87,3 +96,18 @@ def test_bold_headings_and_bullets_stay_whole() -> None:
         "Storage fell",
         "Load time fell",
     ]
+
+
+_ATOMS = st.sampled_from(
+    [".", "!", "?", " ", '"', "”", ")", "]", "A", "a", "iOS", "eBPF", "©", "**", "(", "H.", "e.g."]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_ATOMS, max_size=25).map("".join))
+def test_sentence_ends_and_initials_are_what_the_plain_patterns_find(text: str) -> None:
+    prose = " ".join(text.split())  # as _split_prose sees it: no newline
+    assert [m.span() for m in _sentence_ends(prose)] == [
+        m.span() for m in _SENTENCE_END.finditer(prose)
+    ]
+    assert _ends_in_initial(prose) is (_INITIAL.search(prose) is not None)
