@@ -47,8 +47,8 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=64)
 def word_tokens(text: str, ignorecase: bool = True) -> list[tuple[int, int, str]]:
-    """(start, end, token) for every word, lowercased unless told not to. Cached because the
-    lexicons and the number finder all scan the same rewrite."""
+    """(start, end, token) for every word, lowercased unless told not to. Cached: each lexicon
+    with a hit in a text reads these offsets (token_words finds the hits)."""
     if not ignorecase:
         return [(m.start(), m.end(), m.group(0)) for m in TOKEN.finditer(text)]
     if text.isascii():
