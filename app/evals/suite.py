@@ -74,12 +74,17 @@ def load_suites(path: Path) -> tuple[str, str, list[EvalCase]]:
     else:
         raise InvalidInputError(f"{path}: no such suite file or folder")
     cases = [case for suite in suites for case in suite.cases]
-    seen: set[str] = set()
-    for case in cases:
-        if case.id in seen:
-            raise ResourceError(f"{path}: case id '{case.id}' appears twice")
-        seen.add(case.id)
+    check_unique_ids([case.id for case in cases], str(path))
     return name, description, cases
+
+
+def check_unique_ids(ids: list[str], where: str) -> None:
+    """Suites merged from a folder must not reuse a case id (reports key cases by id)."""
+    seen: set[str] = set()
+    for case_id in ids:
+        if case_id in seen:
+            raise ResourceError(f"{where}: case id '{case_id}' appears twice")
+        seen.add(case_id)
 
 
 def validate_cases(

@@ -12,7 +12,8 @@ from pydantic import Field
 
 from app.citing import shown
 from app.domain import Evidence, Strict, TitleProfile
-from app.errors import InvalidInputError, ResourceError
+from app.errors import InvalidInputError
+from app.evals.suite import check_unique_ids
 from app.kit.models import Kit
 from app.kit.render import render_html, render_markdown
 from app.scoring.names import confidential_patterns
@@ -98,11 +99,7 @@ def load_kit_suites(files: list[Path], name: str) -> KitSuite:
     if len(suites) == 1:
         return suites[0]
     cases = [case for suite in suites for case in suite.cases]
-    seen: set[str] = set()
-    for case in cases:
-        if case.id in seen:
-            raise ResourceError(f"{name}: kit case id '{case.id}' appears twice")
-        seen.add(case.id)
+    check_unique_ids([case.id for case in cases], name)
     description = "; ".join(s.name for s in suites)
     return KitSuite(kind="kit", name=name, description=description, cases=cases)
 
