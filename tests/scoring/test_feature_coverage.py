@@ -58,3 +58,19 @@ def test_features_are_extracted_once_per_input_however_often_it_is_scored(
     given = ScoreInput(source=SOURCE, rewrite=REWRITE).with_features([])
     scorer.score(given)
     assert len(calls) == 1
+
+
+def test_coverage_without_claims_asks_for_them_and_extracts_no_features(
+    scorer: Scorer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(app.features, "extract_features", lambda copy, *_: calls.append(copy))
+    measure = scorer.score(ScoreInput(source=SOURCE, rewrite=REWRITE)).measures["feature_coverage"]
+    assert (measure.value, measure.reason) == (None, "needs claims mapped to features")
+    assert calls == []
+
+
+def test_coverage_of_a_source_without_feature_statements_says_so(scorer: Scorer) -> None:
+    data = ScoreInput(source="Ledgers.", rewrite=REWRITE, claims=carrying(["F1"]))
+    measure = scorer.score(data).measures["feature_coverage"]
+    assert (measure.value, measure.reason) == (None, "no feature statements in the source")

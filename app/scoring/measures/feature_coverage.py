@@ -14,11 +14,11 @@ class FeatureCoverage(Metric):
     name = "feature_coverage"
 
     def compute(self, data: ScoreInput, _ctx: ScoringContext) -> Outcome:
+        if not data.claims:  # checked first: no features need extracting to say so
+            return Outcome(None, "needs claims mapped to features")
         features = data.features
         if not features:
             return Outcome(None, "no feature statements in the source")
-        if not data.claims:
-            return Outcome(None, "needs claims mapped to features")
         mapped = {f for c in data.claims for f in c.feature_ids}
         covered = [f for f in features if f.id in mapped]
         missed = [f.statement[:60] for f in features if f.id not in mapped]
