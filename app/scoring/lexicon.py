@@ -7,7 +7,7 @@ boundaries with any run of spaces or hyphens between the words of a phrase.
 from __future__ import annotations
 
 import re
-from itertools import compress
+from itertools import compress, islice
 from pathlib import Path
 from typing import Literal
 
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.errors import ResourceError
 from app.scores import Span
-from app.scoring.words import token_words, word_tokens
+from app.scoring.words import TOKEN, token_words
 from app.yamlio import load_yaml_model
 
 Level = Literal["error", "warning", "suggestion"]
@@ -77,7 +77,7 @@ class Lexicon:
         (feature terms need only the places)."""
         words = token_words(text, self.rule.ignorecase)
         starts, grams = self._starts, self._grams
-        tokens: list[tuple[int, int, str]] | None = None  # offsets, read only for a hit
+        offsets: _Offsets | None = None  # read only for a hit, and only as far as it
         spans: list[tuple[int, int]] = []
         covered = 0
         # Where an entry may start, found in C (map, compress): most tokens start none, and
@@ -88,7 +88,8 @@ class Lexicon:
             for n in starts[words[i]]:
                 if i + n > len(words) or words[i : i + n] not in grams:
                     continue
-                tokens = tokens or word_tokens(text, self.rule.ignorecase)
+                offsets = offsets or _Offsets(text)
+                tokens = offsets.first(i + n)
                 if self._joined(text, tokens, i, n):
                     spans.append((tokens[i][0], tokens[i + n - 1][1]))
                     covered = i + n
@@ -96,7 +97,7 @@ class Lexicon:
         return spans
 
     @staticmethod
-    def _joined(text: str, tokens: list[tuple[int, int, str]], i: int, n: int) -> bool:
+    def _joined(text: str, tokens: list[tuple[int, int]], i: int, n: int) -> bool:
         """Words of a phrase are separated only by spaces or hyphens, and the phrase is not
         glued by a hyphen to a word outside it ("API" does not match inside "API-first")."""
         for k in range(i, i + n - 1):
@@ -123,6 +124,22 @@ class Lexicon:
             message=f"{self.name}: {message}",
             suggestion=suggestion,
         )
+
+
+class _Offsets:
+    """(start, end) of a text's tokens, the ones token_words gives (TOKEN's matches: lowering
+    keeps them, see word_tokens), read from one finditer only as far as a hit needs."""
+
+    def __init__(self, text: str) -> None:
+        self._matches = TOKEN.finditer(text)
+        self._spans: list[tuple[int, int]] = []
+
+    def first(self, count: int) -> list[tuple[int, int]]:
+        """At least the first `count` tokens' offsets (hits come in text order)."""
+        missing = count - len(self._spans)
+        if missing > 0:
+            self._spans.extend(map(re.Match.span, islice(self._matches, missing)))
+        return self._spans
 
 
 def _format(message: str, *values: str) -> str:

@@ -73,3 +73,42 @@ def test_rule_file_with_unknown_key_or_no_tokens_is_rejected(tmp_path: Path) -> 
     (tmp_path / "bad.yaml").write_text("extends: existence\nmessage: x\ntokens: []\n")
     with pytest.raises(ResourceError, match="non-empty"):
         load_lexicons(tmp_path)
+
+
+def _locate_reading_every_offset(lexicon: Lexicon, text: str) -> list[tuple[int, int]]:
+    """Lexicon.locate as first written: every token's offsets read up front (word_tokens)."""
+    tokens = word_tokens(text, lexicon.rule.ignorecase)
+    words = tuple(t for *_, t in tokens)
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        for n in lexicon._starts.get(words[i], []):
+            gram = words[i : i + n]
+            if len(gram) == n and gram in lexicon._grams:
+                spans = [(s, e) for s, e, _ in tokens]
+                if Lexicon._joined(text, spans, i, n):
+                    found.append((tokens[i][0], tokens[i + n - 1][1]))
+                    i += n - 1
+                    break
+        i += 1
+    return found
+
+
+_LEXICON_ATOMS = st.sampled_from(
+    ["rest", "REST", "api", "API", "multi", "tenant", "v2.1", "İ", "x", *" -\n.,'/"]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_LEXICON_ATOMS, max_size=30).map("".join), st.booleans())
+def test_locate_reads_offsets_lazily_and_finds_what_reading_them_all_finds(
+    text: str, ignorecase: bool
+) -> None:
+    rule = LexiconRule(
+        extends="existence",
+        message="%s",
+        ignorecase=ignorecase,
+        tokens=["REST API", "multi-tenant", "API", "rest api v2.1", "x x"],
+    )
+    lexicon = Lexicon("t", rule)
+    assert lexicon.locate(text) == _locate_reading_every_offset(lexicon, text)
