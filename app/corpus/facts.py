@@ -53,11 +53,18 @@ _QTY = (
     r"(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|half|one|a)\b)"
 )
+# An amount on its own ("up 12", "a third lower"): a bare "a" or "one" is no amount ("results
+# roll up a level", "at a lower cost").
+_AMOUNT = (
+    r"(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|half|"
+    r"(?:a|one)[- ](?:third|quarter|half|fifth|tenth))\b)"
+)
 _STRONG = re.compile(
     rf"\bfrom\b[^.;]{{0,40}}?{_QTY}[^.;]{{0,40}}?\bto\b[^.;]{{0,30}}?{_QTY}|"
     rf"{_QTY}[^.;→]{{0,40}}?(?:→|->)[^.;]{{0,30}}?{_QTY}|"
-    rf"\b(?:down|up)\s+(?:by\s+)?(?:about\s+|roughly\s+)?{_QTY}|"
-    rf"{_QTY}[\w.,%$€£]*\s*(?:x|times|percent|per cent|%)?\s+(?:lower|faster|fewer|less|more|"
+    rf"\b(?:down|up)\s+(?:by\s+)?(?:about\s+|roughly\s+)?{_AMOUNT}|"
+    rf"{_AMOUNT}[\w.,%$€£]*\s*(?:x|times|percent|per cent|%)?\s+(?:lower|faster|fewer|less|more|"
     r"higher|cheaper|smaller|quicker|better|shorter|reduction|drop|decrease|increase|"
     r"improvement|cut|fall|rise|saving|savings)\b|"
     r"\b(?:cut|cuts|fell|falls|dropped|drops|reduced|reduces|shrank|shrunk|"
@@ -83,6 +90,7 @@ _LABEL_CHANGE = re.compile(
     r"(?P<after>[^:→]+)$"
 )
 _VERBLESS_FROM = re.compile(r"^(?P<subject>[^:]{3,80}?)\s+from\s+(?P<rest>.+)$")
+_FROM_TO = re.compile(rf"[^.;]{{0,40}}?{_QTY}[^.;]{{0,40}}?\bto\b[^.;]{{0,30}}?{_QTY}")
 _VERBISH = re.compile(
     r"\b(?:\w+ed|went|fell|rose|grew|cut|down|up|shrank|is|was|are|were|has|have|had|"
     r"takes|took|moved|came|saw|got)\b",
@@ -221,7 +229,12 @@ def _as_prose(sentence: str) -> str:
         after = label.group("after").strip()
         return f"{label.group('subject').strip()} went from {before} to {after}."
     verbless = _VERBLESS_FROM.match(text)
-    if verbless and not _VERBISH.search(verbless.group("subject")) and ":" not in text:
+    if (
+        verbless
+        and not _VERBISH.search(verbless.group("subject"))
+        and ":" not in text
+        and _FROM_TO.match(verbless.group("rest"))  # "checks from five regions" is no change
+    ):
         return f"{verbless.group('subject')} went from {verbless.group('rest')}."
     return sentence
 

@@ -293,10 +293,25 @@ def test_shortened_multi_word_customer_name_becomes_the_placeholder(
         "Chronolake compresses data 10x better than InfluxDB.",
         # RW-017: hedged by "by our own estimate"
         "MTTR roughly halved, by our own estimate.",
+        # PS-106: a set-up rule, not a change ("up a level" is no amount)
+        "The anonymity threshold is seven respondents; below that, results roll up a level.",
+        "We now ship seven reports at a lower cost.",
     ],
 )
 def test_sentence_that_only_looks_like_a_result_is_no_fact(sentence: str) -> None:
     assert facts_of(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        # RW-016 (measured: false, "too soon for outcome metrics"): what was set up
+        "Synthetic checks on product, basket and checkout pages from five regions",
+        "Alerts from three tools",
+    ],
+)
+def test_verbless_from_bullet_without_a_change_is_no_fact(item: str) -> None:
+    assert texts(f"What we set up\n- {item}") == []
 
 
 @pytest.mark.parametrize(
