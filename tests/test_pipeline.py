@@ -50,6 +50,18 @@ def test_design_example_for_a_cfo_cites_the_close_and_matching_notes(pipeline: P
     assert all(e.offering == "LedgerFlow" for e in result.evidence)
 
 
+def test_no_goal_is_cited_to_a_note_whose_results_only_share_a_word_with_it(
+    pipeline: Pipeline,
+) -> None:
+    # PS-002's results are about commission statements reps disputed: "reps" is also in the
+    # VP Sales goal "Get more reps to quota", which PS-002 never states.
+    copy = "LedgerFlow offers multi-entity consolidation and 3-way matching with OCR."
+    result = pipeline.rewrite(request(copy, "VP Sales"))
+    assert "PS-002" in {i for claim in result.claims for i in claim.evidence_ids}
+    assert "quota" not in result.text.lower()
+    assert all(claim.kind != "goal" or "also" not in claim.text for claim in result.claims)
+
+
 @pytest.mark.parametrize(
     ("sheet", "title"),
     [
@@ -390,3 +402,15 @@ def test_a_sentence_failing_only_in_its_trailing_clause_is_cut_back_never_a_qual
         "Your controllers review exceptions only.",
     ]
     assert "during" not in trailing and "reducing" in trailing
+
+
+def test_a_rewrite_that_is_only_a_headline_says_so(pipeline: Pipeline) -> None:
+    copy = (
+        "Memstash is a fast in-memory data store. Priya Raman, our head of platform, says your "
+        "team will sleep better. Memstash supports RESP3, TLS 1.3 and active-active replication."
+    )
+    result = pipeline.rewrite(request(copy, "CTO"))
+    assert result.body == "" and result.claims == []
+    assert any("only a headline" in w for w in result.warnings), result.warnings
+    with_body = pipeline.rewrite(request(DESIGN_COPY))
+    assert with_body.body and not any("only a headline" in w for w in with_body.warnings)

@@ -18,7 +18,7 @@ from app.domain import Draft, Evidence, Fact, Goal, Need, Sentence
 from app.engines.base import EngineContext
 from app.scores import Span
 from app.scoring.names import NAME
-from app.scoring.outcome import goal_hits
+from app.scoring.outcome import goal_hits, result_serves
 from app.scoring.readability import MAX_SENTENCE_WORDS
 from app.scoring.scorecard import Scorer
 from app.scoring.support import MIN_SUPPORT
@@ -142,7 +142,7 @@ class GroundedEngine:
     ) -> Sentence | None:
         """A goal the chosen results also serve, cited to the notes whose results name it."""
         named = [
-            (goal, [p for p in picks if goal_hits(p.fact.source, context.title, [goal.id])])
+            (goal, [p for p in picks if result_serves(p.fact.source, context.title, goal.id)])
             for goal in goals
         ]
         served = [(goal, found) for goal, found in named if found]

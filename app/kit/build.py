@@ -28,7 +28,7 @@ from app.kit.models import (
     Story,
     TitleKit,
 )
-from app.scoring.outcome import goal_hits
+from app.scoring.outcome import result_names, result_serves
 from app.scoring.readability import MAX_SENTENCE_WORDS
 from app.scoring.scorecard import Scorer
 from app.scoring.support import MIN_SUPPORT
@@ -164,8 +164,8 @@ class KitBuilder:
                 continue
             best: Result | None = None
             for fact in note.facts:
-                about = goal_hits(fact.source, profile, [goal.id]) or any(
-                    hits(fact.source, p.keywords) for p in blocking
+                about = result_serves(fact.source, profile, goal.id) or any(
+                    result_names(fact.source, p.keywords) for p in blocking
                 )
                 if not about or not self.means(fact, goal, blocking):
                     continue

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from app.domain import Claim, TitleProfile
 from app.scores import Span
-from app.scoring.words import stem
+from app.scoring.words import stem, zipf
 from app.text import sentence_spans, split_sentences
 
 PRODUCT_SUBJECTS = (
@@ -30,6 +30,60 @@ def goal_hits(text: str, profile: TitleProfile, goal_ids: Sequence[str] | None =
     """Ids of the profile's goals (or of `goal_ids`) whose keywords appear in `text`."""
     wanted = [g for g in profile.goals if goal_ids is None or g.id in goal_ids]
     return [g.id for g in wanted if _goal_pattern(tuple(g.keywords)).search(text)]
+
+
+# A single-word keyword this common names no goal in a result ("number", "win", "close").
+_TOO_COMMON_ZIPF = 5.3
+
+
+def _inflected(keyword: str) -> str:
+    """A keyword as a pattern: its last word in any plural, -d/-ed or -ing form."""
+    *head, last = keyword.lower().split()
+    root = stem(last)
+    tail = (
+        re.escape(root[:-1]) + "(?:y|ies|ied)"
+        if root.endswith("y")
+        else re.escape(root) + "(?:s|es|d|ed|ing)?"
+    )
+    return r"[\s-]+".join([*(re.escape(w) for w in head), tail])
+
+
+@lru_cache(maxsize=256)
+def _result_pattern(keywords: tuple[str, ...], others: tuple[str, ...]) -> re.Pattern[str] | None:
+    shared = {_inflected(k) for k in others}
+    bodies = sorted(
+        {
+            body
+            for k in keywords
+            if (body := _inflected(k)) not in shared
+            and (" " in k.strip() or zipf(k) < _TOO_COMMON_ZIPF)
+        },
+        key=len,
+        reverse=True,
+    )
+    if not bodies:
+        return None
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(bodies)})(?![\w-])", re.IGNORECASE)
+
+
+def result_names(text: str, keywords: Sequence[str], others: Sequence[str] = ()) -> bool:
+    """Does a note's result name one of `keywords`, so that copy may cite it for what they
+    stand for? Stricter than goal_hits, which scores copy: a keyword counts only as a whole
+    word (plural, -ed or -ing: "bookings" is not "books", "reports" not "reps"), not when one
+    of `others` is the same word ("reps" names quota and selling time alike), and a single word
+    only when it is not too common to name anything ("number")."""
+    pattern = _result_pattern(tuple(keywords), tuple(others))
+    return pattern is not None and pattern.search(text) is not None
+
+
+def result_serves(text: str, profile: TitleProfile, goal_id: str) -> bool:
+    """Does a note's result name this goal of the title (result_names, the other goals'
+    keywords shared)?"""
+    goal = next((g for g in profile.goals if g.id == goal_id), None)
+    if goal is None:
+        return False
+    others = [k for g in profile.goals if g.id != goal_id for k in g.keywords]
+    return result_names(text, goal.keywords, others)
 
 
 def first_sentence(text: str) -> str:
