@@ -62,10 +62,22 @@ class TitleRegistry:
     def ids(self) -> list[str]:
         return list(self._profiles)
 
-    def get_many(self, titles: list[str]) -> list[TitleProfile]:
+    def get_many(self, titles: list[str], field: str = "titles") -> list[TitleProfile]:
         """The profiles for several titles or aliases, each once, in the order given
-        ("CFO" and "Finance Director" are one title); blank entries are ignored."""
-        found = [self.get(t) for t in titles if t.strip()]
+        ("CFO" and "Finance Director" are one title). A blank or unknown entry is an error
+        naming it (`titles.1`): a list with a blank is a mistake, never fewer titles."""
+        found = []
+        for index, title in enumerate(titles):
+            where = f"{field}.{index}"
+            if not title.strip():
+                raise InvalidInputError(
+                    f"title {index + 1} is blank (run `primed titles` for the list)", field=where
+                )
+            try:
+                found.append(self.get(title))
+            except InvalidInputError as error:
+                error.field = where
+                raise
         return list({p.id: p for p in found}.values())
 
     def get(self, title: str) -> TitleProfile:

@@ -118,7 +118,16 @@ def test_alias_shared_by_two_titles_is_rejected(tmp_path: Path) -> None:
 
 
 def test_several_titles_resolve_once_each_in_the_order_given(titles: TitleRegistry) -> None:
-    found = titles.get_many(["coo", " ", "Finance Director", "CFO", "Chief Operating Officer"])
+    found = titles.get_many(["coo", "Finance Director", "CFO", "Chief Operating Officer"])
     assert [p.id for p in found] == ["coo", "cfo"]
-    with pytest.raises(InvalidInputError):
+    with pytest.raises(InvalidInputError) as unknown:
         titles.get_many(["CFO", "Chief Vibes Officer"])
+    assert unknown.value.field == "titles.1"
+
+
+def test_a_blank_title_in_a_list_is_an_error_naming_it_never_fewer_titles(
+    titles: TitleRegistry,
+) -> None:
+    with pytest.raises(InvalidInputError, match="title 2 is blank") as blank:
+        titles.get_many(["CFO", " "])
+    assert blank.value.field == "titles.1"

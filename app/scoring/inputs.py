@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
 from app.domain import Claim
 from app.features import Feature, kept_features
@@ -44,6 +44,14 @@ class ScoreInput(BaseModel):
         if self._features is None:
             self._features = kept_features(self.source)
         return self._features
+
+    @field_validator("must_remove")
+    @classmethod
+    def _no_blank_terms(cls, terms: list[str]) -> list[str]:
+        for index, term in enumerate(terms, start=1):
+            if not term.strip():
+                raise ValueError(f"term {index} is blank: it would match everywhere")
+        return terms
 
     @model_validator(mode="after")
     def _known_thresholds(self) -> ScoreInput:

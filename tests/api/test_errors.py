@@ -178,3 +178,24 @@ def test_a_refused_cors_preflight_is_a_json_error(tmp_path: Path) -> None:
     error = assert_envelope(response.json(), "cors_refused")
     assert "origin" in str(error["message"]) and error["request_id"] == "req-cors-0001"
     assert "access-control-allow-origin" not in response.headers
+
+
+def test_a_blank_or_unknown_title_in_a_list_is_422_naming_its_place(
+    sample_client: TestClient,
+) -> None:
+    document = {"name": "a.md", "content": COPY}
+    for titles, code, field in (
+        ([" "], "invalid_input", "titles.0"),
+        (["CFO", " "], "invalid_input", "titles.1"),
+        (["CFO", "Chief Vibes"], "unknown_title", "titles.1"),
+    ):
+        response = sample_client.post(
+            "/v1/batches", headers=auth(RW), json={"documents": [document], "titles": titles}
+        )
+        assert response.status_code == 422, response.text
+        error = assert_envelope(response.json(), code)
+        assert error["details"][0]["field"] == field  # type: ignore[index]
+    kit = sample_client.post(
+        "/v1/kits", headers=auth(RW), json={"product": "LedgerFlow", "titles": ["CFO", ""]}
+    )
+    assert kit.status_code == 422 and kit.json()["error"]["details"][0]["field"] == "titles.1"

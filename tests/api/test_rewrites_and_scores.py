@@ -71,6 +71,24 @@ def test_score_rejects_unknown_title_and_non_finite_thresholds(sample_client: Te
     assert nan.status_code in (400, 422)
 
 
+def test_score_rejects_goals_the_title_does_not_have_and_blank_terms(
+    sample_client: TestClient,
+) -> None:
+    base = {"source": COPY, "rewrite": "Close faster.", "title": "CFO"}
+    for extra, field in (
+        ({"goals": ["faster-close", "not-a-goal"]}, "goals.1"),
+        ({"goals": ["faster-close"], "title": None}, "goals"),
+        ({"must_remove": ["OCR", " "]}, "must_remove"),
+    ):
+        response = sample_client.post("/v1/scores", headers=auth(RO), json={**base, **extra})
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["details"][0]["field"] == field, response.text
+    known = sample_client.post(
+        "/v1/scores", headers=auth(RO), json={**base, "goals": ["faster-close"]}
+    )
+    assert known.status_code == 200
+
+
 def test_titles_lists_every_profile(sample_client: TestClient) -> None:
     titles = sample_client.get("/v1/titles", headers=auth(RO)).json()
     assert {"CFO", "CIO", "CISO"} <= {t["name"] for t in titles}

@@ -99,7 +99,10 @@ async def search_notes(
     industry: Annotated[
         str | None, Query(max_length=64, description="Prefer this industry.")
     ] = None,
-    k: Annotated[int | None, Query(ge=1, le=50, description="How many notes (default 4).")] = None,
+    k: Annotated[
+        int | None,
+        Query(ge=1, le=50, description="How many notes (default: PRIMED_RETRIEVE_K, 3)."),
+    ] = None,
 ) -> list[SearchHit]:
     """Case-note evidence for a feature, best first, one chunk per note, preferring notes for
     this title and industry (`filter` says which rung found it)."""

@@ -25,5 +25,14 @@ async def create_score(body: ScoreIn, state: State, _caller: Reader) -> ScoreCar
                 field=name,
             )
     if body.title is not None:
-        state.services.titles.get(body.title)
+        profile = state.services.titles.get(body.title)
+        known = [g.id for g in profile.goals]
+        for index, goal in enumerate(body.goals or []):
+            if goal not in known:
+                raise InvalidInputError(
+                    f"'{goal}' is no {profile.name} goal; choose from: {', '.join(known)}",
+                    field=f"goals.{index}",
+                )
+    elif body.goals:
+        raise InvalidInputError("goals need a title: goal ids belong to a title", field="goals")
     return await state.compute(state.services.scorer.score, body)
