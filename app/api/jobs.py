@@ -171,6 +171,17 @@ class JobStore:
                 (status, error, now(), job_id),
             )
 
+    def start(self, job_id: str) -> bool:
+        """Queued -> running; False when the job is no longer queued (a cancel got there
+        first), so a cancelled job never runs."""
+        with self._connect() as db:
+            moved = db.execute(
+                "UPDATE jobs SET status = 'running', started_at = ? "
+                "WHERE id = ? AND status = 'queued'",
+                (now(), job_id),
+            ).rowcount
+        return moved == 1
+
     def request_cancel(self, job_id: str) -> None:
         """Flag the job; a queued job is cancelled at once, a running one after its units in
         flight finish."""

@@ -86,15 +86,15 @@ class JobRunner:
         if record.cancel_requested:
             self.jobs.set_status(job_id, "cancelled")
             return
-        if record.status == "queued":
-            self.jobs.set_status(job_id, "running")
+        if record.status == "queued" and not self.jobs.start(job_id):
+            return  # cancelled while it left the queue
         folder = self.jobs.folder(job_id)
         batch = plan(folder / "in", folder / "out", record.titles, resume=True)
 
         def should_stop() -> bool:
             return self._stopping.is_set() or self.jobs.cancel_requested(job_id)
 
-        run_batch(
+        ran = run_batch(
             batch,
             self.services.pipeline,
             record.engine,
@@ -104,7 +104,9 @@ class JobRunner:
             should_stop=should_stop,
             executor=self.executor(),
         )
-        if self.jobs.cancel_requested(job_id):
+        if ran == len(batch.items):  # every unit finished, a late cancel request or not
+            self.jobs.set_status(job_id, "done")
+        elif self.jobs.cancel_requested(job_id):
             self.jobs.set_status(job_id, "cancelled")
         elif not self._stopping.is_set():
             self.jobs.set_status(job_id, "done")

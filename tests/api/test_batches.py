@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from app.api.jobs import JobStore, Upload
 from app.api.main import create_app
 from app.corpus.store import CaseNoteStore
 from tests.api.conftest import RW, api_settings, auth
@@ -192,3 +193,15 @@ def test_a_batch_on_an_empty_store_is_refused_up_front(empty_client: TestClient)
     }
     response = empty_client.post("/v1/batches", headers=auth(RW), json=body)
     assert response.status_code == 409 and response.json()["error"]["code"] == "empty_store"
+
+
+def test_a_job_cancelled_as_it_leaves_the_queue_never_starts(tmp_path: Path) -> None:
+    jobs = JobStore(tmp_path)
+    job = jobs.create("cms", "grounded", ["cfo"], [Upload("a.md", ".md", b"LedgerFlow copy.")])
+    jobs.request_cancel(job)  # the DELETE lands between the runner's read and its start
+    assert not jobs.start(job)
+    record = jobs.get(job)
+    assert (record.status, record.started_at) == ("cancelled", None)
+    other = jobs.create("cms", "grounded", ["cfo"], [Upload("b.md", ".md", b"LedgerFlow copy.")])
+    assert jobs.start(other) and jobs.get(other).status == "running"
+    assert not jobs.start(other)  # only a queued job starts
