@@ -191,6 +191,12 @@ class Pipeline:
                 f"no case note about {match.name} supported a claim for a {context.title.name}: "
                 "the copy states no customer result"
             )
+        if not draft.body.strip():
+            warnings.append(
+                f"the rewrite is only a headline: no case note supported a claim and no feature "
+                f"of the copy maps to a {context.title.name} need; write the body by hand or add "
+                "case notes"
+            )
         return Rewrite(
             text=draft.text,
             headline=draft.headline,
