@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from app.documents import SUPPORTED_SUFFIXES, read_document
 from app.errors import EmptyStoreError, InvalidInputError, PrimedError
-from app.files import file_sha256, write_atomic
+from app.files import file_sha256, is_temp_name, write_atomic
 from app.pipeline import Pipeline, RewriteRequest
 
 if TYPE_CHECKING:
@@ -303,9 +303,12 @@ def plan(in_dir: Path, out_dir: Path, titles: list[str], resume: bool) -> BatchP
     skipped = 0
     units: set[tuple[str, str]] = set()
     resolved_out = out_dir.resolve()
+    # Outputs are never inputs: skip an output folder inside the input folder (the API's job
+    # folders). An output folder above the input folder (`--out .`) holds the inputs: keep them.
+    out_inside = in_dir.resolve() in resolved_out.parents
     for path in paths:
-        if resolved_out in path.resolve().parents:
-            continue  # an output folder inside the input folder
+        if out_inside and resolved_out in path.resolve().parents:
+            continue
         relative = path.relative_to(in_dir).as_posix()
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:  # no suffix: text, as everywhere
             unsupported.append((relative, f"unsupported file type '{path.suffix}'"))
@@ -346,7 +349,8 @@ def run_batch(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.rglob(".*.tmp"):
-        stale.unlink(missing_ok=True)
+        if is_temp_name(stale.name):  # only write_atomic's own, never a user's file
+            stale.unlink(missing_ok=True)
     manifest = Manifest(out_dir)
     finished = 0
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -19,6 +20,15 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(BLOCK), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+_TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{16}\.tmp")
+
+
+def is_temp_name(name: str) -> bool:
+    """Is this the name of a temp file write_atomic left behind (a crash between write and
+    rename)? `.<name>.<16 hex digits>.tmp`, nothing else."""
+    return _TEMP_NAME.fullmatch(name) is not None
 
 
 def write_atomic(path: Path, text: str) -> None:

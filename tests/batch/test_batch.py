@@ -304,6 +304,33 @@ def test_an_out_folder_in_the_input_folder_is_a_usage_error(
 
 
 @pytest.mark.usefixtures("few_notes")
+def test_an_out_folder_above_the_input_folder_rewrites_every_input(
+    capsys: pytest.CaptureFixture[str], one_sheet: Path
+) -> None:
+    out = one_sheet.parent  # `primed batch datasheets/ --out .`
+    code, stdout, _ = primed(capsys, "batch", str(one_sheet), "-t", "CFO", "-o", str(out))
+    assert code == 0 and "1 written" in stdout, stdout
+    assert (out / "sheet.cfo.md").is_file()
+
+
+@pytest.mark.usefixtures("few_notes")
+def test_batch_removes_only_its_own_leftover_temp_files(
+    capsys: pytest.CaptureFixture[str], one_sheet: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    (out / "drafts").mkdir(parents=True)
+    users = [out / ".notes.tmp", out / "drafts" / ".draft.tmp", out / ".a.md.0123.tmp"]
+    for path in users:
+        path.write_text("mine")
+    leftover = out / ".sheet.cfo.md.0123456789abcdef.tmp"  # a crash between write and rename
+    leftover.write_text("half")
+    code, _, _ = primed(capsys, "batch", str(one_sheet), "-t", "CFO", "-o", str(out))
+    assert code == 0
+    assert all(path.read_text() == "mine" for path in users)
+    assert not leftover.exists()
+
+
+@pytest.mark.usefixtures("few_notes")
 @pytest.mark.parametrize("umask", [0o022, 0o077])
 def test_outputs_and_manifest_share_one_mode_that_follows_the_umask(
     capsys: pytest.CaptureFixture[str], one_sheet: Path, tmp_path: Path, umask: int
