@@ -121,8 +121,14 @@ class Manifest:
         return found
 
     def append(self, line: ManifestLine) -> None:
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line.model_dump_json() + "\n")
+        with self.path.open("a+b") as handle:
+            # A line cut short by a crash has no newline: end it, or this line would join it
+            # and be lost too.
+            cut = False
+            if handle.seek(0, os.SEEK_END) > 0:
+                handle.seek(-1, os.SEEK_END)
+                cut = handle.read(1) != b"\n"
+            handle.write((("\n" if cut else "") + line.model_dump_json() + "\n").encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
 
