@@ -94,7 +94,16 @@ def batch(
             progress.update(task, rate=f"{finished / elapsed:.1f}/s")
 
         max_chars = ctx.settings.max_copy_chars
-        run_batch(work, pipeline, engine, out, max_chars, workers, done, executor=executor)
+        try:
+            run_batch(work, pipeline, engine, out, max_chars, workers, done, executor=executor)
+        except KeyboardInterrupt:
+            progress.stop()
+            err_console.print(
+                f"interrupted: every finished unit is kept in {out}; run the same command with "
+                "--resume to finish",
+                highlight=False,
+            )
+            raise
     rows = summary_rows(out, work.units)
     write_atomic(out / "summary.md", render_markdown(rows))
     write_atomic(out / "summary.html", render_html(rows))

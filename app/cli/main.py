@@ -6,11 +6,13 @@ Exit codes: 0 ok; 1 some inputs failed (the rest were processed); 2 bad input or
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from rich.markup import escape
 
 from app import __version__
@@ -67,8 +69,17 @@ def run(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
+    except SettingsError as exc:  # an environment variable or .env value that is no JSON
+        field = re.search(r'field "(\w+)"', str(exc))
+        name = f"PRIMED_{field.group(1).upper()}" if field else "a setting"
+        err_console.print(
+            f"[bold red]error:[/] {name} is not valid JSON (a list setting takes JSON, e.g. "
+            "'[\"https://app.example.com\"]')",
+            highlight=False,
+        )
+        sys.exit(2)
     except Exception as exc:  # last resort: one line, not a traceback, unless debugging
-        if get_settings().debug:
+        if _debugging():
             raise
         err_console.print(
             f"[bold red]error:[/] unexpected {type(exc).__name__}: {escape(str(exc))} "
@@ -76,7 +87,16 @@ def run(argv: list[str] | None = None) -> None:
             highlight=False,
         )
         sys.exit(1)
+    if code == 130:  # typer turns Ctrl-C inside a command into Exit(130)
+        err_console.print("interrupted")
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _debugging() -> bool:
+    try:
+        return get_settings().debug
+    except Exception:  # the settings themselves are what failed
+        return False
 
 
 if __name__ == "__main__":

@@ -159,6 +159,30 @@ def test_kill_9_then_resume_finishes_with_exactly_one_output_per_unit(tmp_path: 
     assert outputs == expected  # and no half-written temp files
 
 
+@pytest.mark.slow
+def test_ctrl_c_keeps_finished_units_and_says_how_to_resume(tmp_path: Path) -> None:
+    env = {**os.environ, "PRIMED_DATA_DIR": str(tmp_path / "data")}
+    env = {k: v for k, v in env.items() if not k.startswith(("PRIMED_LLM", "OPENAI_"))}
+    assert run_primed(["ingest", str(CASE_NOTES)], env).wait(timeout=300) == 0
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"sheet-{i:02d}.md").write_text(f"{COPY} Edition {i}.")
+    out = tmp_path / "out"
+    batch = run_primed(["batch", str(folder), "-t", "CFO", "--out", str(out)], env)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not (
+        (out / "manifest.jsonl").exists() and len(manifest(out)) >= 2
+    ):
+        assert batch.poll() is None, "the batch finished before it could be interrupted"
+        time.sleep(0.02)
+    batch.send_signal(signal.SIGINT)
+    assert batch.wait(timeout=120) == 130
+    err = batch.stderr.read().decode() if batch.stderr else ""
+    assert "interrupted" in err and "--resume" in err and "Traceback" not in err, err
+    assert len(manifest(out)) >= 2
+
+
 def test_resume_redoes_only_inputs_whose_content_changed(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from app.config import get_settings
 from tests.cli_helpers import primed
 from tests.conftest import SAMPLES
 
@@ -82,3 +83,16 @@ def test_an_unknown_title_in_a_markdown_note_names_its_line(
     note.write_text(NOTE)
     code, _, err = primed(capsys, "ingest", str(note.parent))
     assert code == 1 and f"{note}:line 6: titles: unknown title 'Chief Vibes Officer'" in err, err
+
+
+def test_a_setting_that_is_not_json_is_one_line_naming_the_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRIMED_API_CORS_ORIGINS", "not json")
+    get_settings.cache_clear()
+    try:
+        code, _, err = primed(capsys, "titles")
+    finally:
+        get_settings.cache_clear()
+    assert code == 2 and "PRIMED_API_CORS_ORIGINS is not valid JSON" in err, err
+    assert "Traceback" not in err and err.strip().count("\n") == 0
