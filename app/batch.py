@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -256,19 +255,6 @@ def check_folders(in_dir: Path, out_dir: Path) -> None:
         raise InvalidInputError(
             f"--out {out_dir} is inside the input folder {in_dir}: choose a folder outside it"
         )
-
-
-def check_writable(out_dir: Path) -> None:
-    """Create the output folder and write a probe file in it, so a read-only or full disk is
-    one plain error before any unit runs rather than a failure after the first one."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        handle, probe = tempfile.mkstemp(dir=out_dir, prefix=".primed-probe-", suffix=".tmp")
-        os.close(handle)
-        os.unlink(probe)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InvalidInputError(f"--out {out_dir}: cannot write there ({reason})") from exc
 
 
 def check_ready(pipeline: Pipeline, engine: str, store: CaseNoteStore) -> None:

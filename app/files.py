@@ -8,7 +8,10 @@ import importlib.util
 import os
 import re
 import secrets
+import tempfile
 from pathlib import Path
+
+from app.errors import InvalidInputError
 
 BLOCK = 1 << 20
 
@@ -46,6 +49,19 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def check_writable(folder: Path, option: str = "--out") -> None:
+    """Create the folder and write a probe file in it, so a read-only or full disk is one plain
+    error before any work starts rather than a failure at the end of it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".primed-probe-", suffix=".tmp")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InvalidInputError(f"{option} {folder}: cannot write there ({reason})") from exc
 
 
 def package_dir(package: str) -> Path | None:

@@ -52,9 +52,9 @@ def batch(
 ) -> None:
     """Rewrite every datasheet in a folder for each title: one .md and .json per input x title,
     manifest.jsonl, summary.md and summary.html. Exit 1 when any unit failed."""
-    from app.batch import check_folders, check_ready, check_writable, plan, run_batch
+    from app.batch import check_folders, check_ready, plan, run_batch
     from app.batch_report import render_html, render_markdown, summary_rows, totals
-    from app.files import write_atomic
+    from app.files import check_writable, write_atomic
 
     ctx = Context()
     # Everything that would fail every unit is checked before the first one runs: usage

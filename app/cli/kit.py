@@ -13,6 +13,7 @@ from rich.table import Table
 
 from app.cli.context import Context, FormatOption, OutputFormat, console, err_console
 from app.errors import InvalidInputError
+from app.files import check_writable
 from app.kit.notes import summarise_offerings
 from app.kit.service import FILES, KitFormat, KitRequest, make_kit, write_kit
 
@@ -50,6 +51,7 @@ def kit(
         raise InvalidInputError(f"unknown --engine '{engine}': use grounded, llm or auto")
     if out.exists() and not out.is_dir():
         raise InvalidInputError(f"--out {out} is a file, not a folder")
+    check_writable(out)  # before the kit is built, not after
     ctx = Context()
     request = KitRequest.model_validate(
         {"product": product, "titles": title or [], "industry": industry, "engine": engine}

@@ -172,11 +172,22 @@ def run_eval(
     from app.evals.render import render_html, render_markdown
     from app.evals.run import pipeline_engine, reference_engine, run_suite
     from app.evals.suite import load_notes, load_suites, validate_cases
+    from app.files import check_writable
     from app.kit.evals import kit_suite_files
     from app.scoring.factory import build_scorer
 
+    if fail_on_regression and baseline is None:
+        raise InvalidInputError("--fail-on-regression needs --baseline (an earlier report.json)")
     ctx = Context()
     if kits := kit_suite_files(suite):
+        if baseline is not None or fail_on_regression:
+            raise InvalidInputError(
+                "kit suites are not compared with a baseline: drop --baseline and "
+                "--fail-on-regression (a failing kit case already exits 1)"
+            )
+        if set(engine) != {"grounded"}:
+            raise InvalidInputError("kit suites build kits with the grounded engine: -E grounded")
+        check_writable(report, "--report")
         run_kit_eval(ctx, kits, suite.name, report)
         return
     name, description, cases = load_suites(suite)
@@ -200,6 +211,7 @@ def run_eval(
             f"unknown engine {', '.join(unknown)}; available: reference, grounded, naive, llm"
         )
     old = load_report(baseline) if baseline else None
+    check_writable(report, "--report")  # before the work, not after it
     scorer = build_scorer(ctx.settings, ctx.titles, references=[c.copy_text for c in cases])
     engines = {e: available[e] for e in dict.fromkeys(engine)}
     with Progress(

@@ -61,9 +61,25 @@ def compare(current: EvalReport, baseline: EvalReport, source: str, tolerance: f
                     f"{summary.engine}: mean {measure.name} {before.mean} -> {measure.mean}"
                 )
     old_cases = {(r.engine, r.case_id): r for r in baseline.results}
+    engines = {r.engine for r in current.results}
+    now_cases = {(r.engine, r.case_id) for r in current.results}
+    regressions.extend(
+        f"{engine}/{case_id}: met expectations, now missing from the run"
+        for (engine, case_id), old_result in old_cases.items()
+        if engine in engines and (engine, case_id) not in now_cases and old_result.as_expected
+    )
     for result in current.results:
         old_result = old_cases.get((result.engine, result.case_id))
-        if old_result is None or result.scorecard is None or old_result.scorecard is None:
+        if old_result is None:
+            continue
+        if result.scorecard is None:  # the case errored: no rewrite to compare
+            if old_result.as_expected:
+                regressions.append(
+                    f"{result.engine}/{result.case_id}: met expectations, now errors "
+                    f"({result.error or 'no scorecard'})"
+                )
+            continue
+        if old_result.scorecard is None:
             continue
         for name, now in result.scorecard.measures.items():
             was = old_result.scorecard.measures.get(name)

@@ -17,6 +17,7 @@ from tests.cli_helpers import primed
 
 SUITES = PROJECT_ROOT / "evals" / "suites"
 NOTES = PROJECT_ROOT / "corpora" / "samples" / "case_notes"
+KITS = PROJECT_ROOT / "evals" / "kits"
 
 
 def test_shipped_suites_cover_every_title_and_five_offerings(titles: TitleRegistry) -> None:
@@ -117,6 +118,16 @@ def test_case_that_stops_meeting_expectations_is_a_regression(titles: TitleRegis
         f"reference/{cases[0].id}: met expectations, now fails nothing it was built to fail"
     ]
     assert compare(base, base, "base", 0.02).regressions == []
+    assert base.results[0].as_expected and base.results[1].as_expected
+    broken = base.model_copy(deep=True)
+    broken.results[0].scorecard = None  # the case errored (an empty store, a dead server)
+    broken.results[0].as_expected = False
+    broken.results[0].error = "the store is empty"
+    del broken.results[1]  # and one is missing from the run
+    assert compare(broken, base, "base", 0.02).regressions == [
+        f"reference/{cases[1].id}: met expectations, now missing from the run",
+        f"reference/{cases[0].id}: met expectations, now errors (the store is empty)",
+    ]
 
 
 def test_unknown_engine_lists_the_available_ones(
@@ -124,3 +135,31 @@ def test_unknown_engine_lists_the_available_ones(
 ) -> None:
     code, _, err = primed(capsys, "eval", str(SUITES), "-E", "gpt-9", "--report", str(tmp_path))
     assert code == 2 and "available: reference" in err
+
+
+@pytest.mark.parametrize(
+    ("suite", "args", "message"),
+    [
+        (SUITES, ["-E", "reference", "--fail-on-regression"], "needs --baseline"),
+        (KITS, ["-E", "grounded", "--baseline", "old.json"], "not compared with a baseline"),
+        (KITS, ["-E", "grounded", "--fail-on-regression"], "--fail-on-regression needs"),
+        (KITS, ["-E", "nonsense"], "-E grounded"),
+    ],
+)
+def test_options_an_eval_would_ignore_are_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suite: Path, args: list[str], message: str
+) -> None:
+    code, _, err = primed(capsys, "eval", str(suite), *args, "--report", str(tmp_path / "r"))
+    assert code == 2 and message in err, err
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_report_folder_that_cannot_be_written_is_refused_before_the_run(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    taken = tmp_path / "afile"
+    taken.write_text("not a folder")
+    for suite, engine in ((SUITES, "reference"), (KITS, "grounded")):
+        code, out, err = primed(capsys, "eval", str(suite), "-E", engine, "--report", str(taken))
+        assert code == 2 and "--report" in err and "cannot write there" in err, err
+        assert "passed" not in out  # refused before any case ran
