@@ -10,7 +10,7 @@ from rich.console import Console
 
 from app.services import Services
 
-console = Console()
+console = Console(soft_wrap=True)  # md and json go to files and pipes: never wrapped
 err_console = Console(stderr=True, soft_wrap=True)
 
 

@@ -95,3 +95,13 @@ def test_score_with_missing_file_or_bad_evidence_is_one_line(
     bad.write_text("{not json")
     code, _, err = primed(capsys, "score", str(rewrite), "-s", str(source), "-e", str(bad))
     assert code == 2 and "not a JSON evidence list" in err and "Traceback" not in err
+
+
+def test_markdown_output_is_never_wrapped_at_the_console_width(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]
+) -> None:
+    source, rewrite = files
+    _, out, _ = primed(capsys, "score", str(rewrite), "-s", str(source), "--format", "md")
+    rows = [line for line in out.splitlines() if line.startswith("|")]
+    assert len(rows) >= 12 and max(len(row) for row in rows) > 80  # wider than a terminal
+    assert all(row.endswith("|") for row in rows), out  # no row broken across lines
