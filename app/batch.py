@@ -151,6 +151,9 @@ class UnitResult(BaseModel):
 
     line: ManifestLine
     files: dict[str, str] = {}
+    # A failed unit's outputs from an earlier run (of content that has since changed): removed,
+    # so no rewrite of a datasheet that no longer exists stays beside the inputs' new ones.
+    stale: list[str] = []
 
 
 def compute_item(item: BatchItem, pipeline: Pipeline, engine: str, max_chars: int) -> UnitResult:
@@ -194,13 +197,14 @@ def compute_item(item: BatchItem, pipeline: Pipeline, engine: str, max_chars: in
         message = detail.replace(str(item.path), item.relative)
         message = message.removeprefix(f"{item.relative}: ")
         return UnitResult(
+            stale=[p.as_posix() for p in item.outputs(Path())],
             line=ManifestLine(
                 **base,
                 status="failed",
                 error=message,
                 seconds=round(time.perf_counter() - started, 3),
                 finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            )
+            ),
         )
 
 
@@ -208,6 +212,8 @@ def write_unit(result: UnitResult, out_dir: Path) -> ManifestLine:
     """Write a unit's files atomically under `out_dir`; its manifest line (not yet appended).
     A unit whose files cannot be written is recorded as failed, like any other bad unit."""
     try:
+        for name in result.stale:
+            (out_dir / name).unlink(missing_ok=True)
         for name, text in result.files.items():
             write_atomic(out_dir / name, text)
     except OSError as exc:
@@ -231,16 +237,33 @@ def run_item(
     return write_unit(compute_item(item, pipeline, engine, max_chars), out_dir)
 
 
-def recovered(item: BatchItem, out_dir: Path) -> bool:
-    """An intact output for this very input (same hash) written before a crash lost its line."""
+def recovered(item: BatchItem, out_dir: Path) -> ManifestLine | None:
+    """The manifest line of an intact output for this very input (same hash) written before a
+    crash lost its line, read back from its JSON (engine, verdict, warnings); else None."""
+    from app.domain import Rewrite
+
     md_path, json_path = item.outputs(out_dir)
     if not (md_path.exists() and json_path.exists()):
-        return False
+        return None
     try:
         data = json.loads(json_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return bool(data.get("sha256") == item.sha256)
+        if data.get("sha256") != item.sha256:
+            return None
+        result = Rewrite.model_validate(data["rewrite"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return ManifestLine(
+        input=item.relative,
+        sha256=item.sha256,
+        title=item.title,
+        engine=result.engine,
+        status="ok",
+        outputs=[str(md_path.relative_to(out_dir)), str(json_path.relative_to(out_dir))],
+        passed=result.scorecard.passed,
+        failed_measures=result.scorecard.failed,
+        warnings=len(result.warnings),
+        finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(json_path.stat().st_mtime)),
+    )
 
 
 def check_folders(in_dir: Path, out_dir: Path) -> None:
@@ -363,20 +386,8 @@ def run_batch(
         for item in pending:
             if should_stop is not None and should_stop():
                 break
-            if recovered(item, out_dir):
-                md_path, json_path = item.outputs(out_dir)
-                record(
-                    ManifestLine(
-                        input=item.relative,
-                        sha256=item.sha256,
-                        title=item.title,
-                        status="ok",
-                        outputs=[
-                            str(md_path.relative_to(out_dir)),
-                            str(json_path.relative_to(out_dir)),
-                        ],
-                    )
-                )
+            if (line := recovered(item, out_dir)) is not None:
+                record(line)
                 continue
             running.add(executor.submit(item, engine))
             if len(running) >= 2 * executor.slots:

@@ -116,7 +116,7 @@ def test_uploads_are_checked_before_a_job_starts(tmp_path: Path) -> None:
     cases = [
         ({"json": {"documents": [copy] * 3, "titles": ["CFO"]}}, 422, "documents"),
         ({"json": {"documents": [copy], "titles": ["CFO", "CIO", "COO"]}}, 422, "titles"),
-        ({"json": {"documents": [copy], "titles": ["Chief Vibes"]}}, 422, "title"),
+        ({"json": {"documents": [copy], "titles": ["Chief Vibes"]}}, 422, "titles.0"),
         (
             {"json": {"documents": [{**copy, "name": "a.pdf"}], "titles": ["CFO"]}},
             422,

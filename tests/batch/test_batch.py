@@ -202,6 +202,33 @@ def test_resume_redoes_only_inputs_whose_content_changed(
     lines = manifest(out)
     assert [line["input"] for line in lines] == ["one.md", "two.md", "two.md"]
     assert lines[1]["sha256"] != lines[2]["sha256"]
+    assert (out / "two.cfo.md").is_file()
+    (folder / "two.md").write_text("")  # the redo fails: its old rewrite must not stay
+    code, _, err = primed(capsys, *args, "--resume")
+    assert code == 1 and "two.md" in err
+    assert not (out / "two.cfo.md").exists() and not (out / "two.cfo.json").exists()
+    assert (out / "one.cfo.md").is_file()
+
+
+def test_an_output_whose_manifest_line_a_crash_lost_is_recorded_from_its_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    primed(capsys, "ingest", str(CASE_NOTES))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.md").write_text(COPY)
+    out = tmp_path / "out"
+    args = ["batch", str(folder), "-t", "CFO", "--out", str(out), "-E", "grounded"]
+    assert primed(capsys, *args)[0] == 0
+    (written,) = manifest(out)
+    (out / "manifest.jsonl").write_text("")  # the crash came after the files, before the line
+    assert primed(capsys, *args, "--resume")[0] == 0
+    (line,) = manifest(out)
+    saved = json.loads((out / "one.cfo.json").read_text())["rewrite"]
+    assert line["engine"] == written["engine"] == saved["engine"]
+    assert line["passed"] == written["passed"] == saved["scorecard"]["passed"]
+    assert line["failed_measures"] == written["failed_measures"]
+    assert line["warnings"] == written["warnings"]
 
 
 def test_names_that_could_clash_get_distinct_outputs(
