@@ -280,18 +280,21 @@ def check_folders(in_dir: Path, out_dir: Path) -> None:
         )
 
 
-def check_ready(pipeline: Pipeline, engine: str, store: CaseNoteStore) -> None:
+def check_ready(pipeline: Pipeline, engine: str, store: CaseNoteStore) -> str | None:
     """What would fail every unit alike fails the batch at once: an unknown engine (usage
-    error) or a store without case notes (resource error)."""
+    error) or a store without case notes (resource error). An engine asked for by name that
+    is unavailable is a warning, returned: each unit falls back to grounded and says so."""
+    warning = None
     if engine != "auto":
         try:
             pipeline.engines.create(engine)
         except InvalidInputError:
             raise
-        except PrimedError:
-            pass  # configured but unavailable: each unit falls back to grounded, with a warning
+        except PrimedError as exc:
+            warning = f"{engine} engine unavailable ({exc}): every unit falls back to grounded"
     if store.count() == 0:
         raise EmptyStoreError()
+    return warning
 
 
 @dataclass

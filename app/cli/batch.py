@@ -64,7 +64,8 @@ def batch(
     check_folders(in_dir, out)
     pipeline = ctx.pipeline
     work = plan(in_dir, out, title_ids, resume)
-    check_ready(pipeline, engine, ctx.store)
+    if warning := check_ready(pipeline, engine, ctx.store):
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     check_writable(out)
     columns = (
         TextColumn("batch"),

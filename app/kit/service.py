@@ -39,13 +39,20 @@ def make_kit(services: Services, request: KitRequest) -> Kit:
     offering = resolve(services.store, request.product)
     profiles = services.titles.get_many(request.titles) or list(services.titles)
     engine = request.engine
-    if engine == "auto":
-        engine = "llm" if services.pipeline.engines.auto() == "llm" else "grounded"
+    warnings: list[str] = []
+    if engine != "grounded" and services.pipeline.engines.auto() != "llm":
+        if engine == "llm":  # asked for by name: say why it is not what they get
+            warnings.append(
+                "llm engine unavailable (no LLM configured, or its server does not answer); "
+                "the kit is the grounded one"
+            )
+        engine = "grounded"
+    elif engine == "auto":
+        engine = "llm"
     notes = offering_notes(services.store, offering)
     kit = KitBuilder(services.scorer).build(offering, notes, profiles, request.industry, engine)
     if engine != "llm":
-        return kit
-    warnings: list[str] = []
+        return kit.model_copy(update={"warnings": [*kit.warnings, *warnings]})
     titles = [
         llm_summary(services, kit.offering, title, request.industry, warnings)
         for title in kit.titles

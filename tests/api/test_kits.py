@@ -42,3 +42,23 @@ def test_api_offerings_with_a_read_only_key(sample_client: TestClient) -> None:
     response = sample_client.get("/v1/offerings", headers=auth(RO))
     assert response.status_code == 200
     assert "LedgerFlow" in {o["name"] for o in response.json()}
+
+
+def test_an_llm_kit_without_an_llm_is_the_grounded_kit_and_says_so(
+    sample_client: TestClient,
+) -> None:
+    response = sample_client.post(
+        "/v1/kits",
+        headers=auth(RW),
+        json={"product": "LedgerFlow", "titles": ["CFO"], "engine": "llm"},
+    )
+    assert response.status_code == 200, response.text
+    kit = response.json()
+    assert kit["engine"] == "grounded"
+    assert any("llm engine unavailable" in w for w in kit["warnings"]), kit["warnings"]
+    auto = sample_client.post(
+        "/v1/kits",
+        headers=auth(RW),
+        json={"product": "LedgerFlow", "titles": ["CFO"], "engine": "auto"},
+    ).json()
+    assert auto["engine"] == "grounded" and not any("llm" in w for w in auto["warnings"])

@@ -355,6 +355,21 @@ def test_an_out_folder_in_the_input_folder_is_a_usage_error(
 
 
 @pytest.mark.usefixtures("few_notes")
+def test_an_llm_batch_without_an_llm_warns_once_before_it_runs_grounded(
+    capsys: pytest.CaptureFixture[str],
+    one_sheet: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("PRIMED_LLM_BASE_URL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    out = tmp_path / "out"
+    code, _, err = primed(capsys, "batch", str(one_sheet), "-t", "CFO", "-o", str(out), "-E", "llm")
+    assert code == 0 and err.count("llm engine unavailable") == 1, err
+    assert [line["engine"] for line in manifest(out)] == ["grounded"]
+
+
+@pytest.mark.usefixtures("few_notes")
 def test_an_out_folder_above_the_input_folder_rewrites_every_input(
     capsys: pytest.CaptureFixture[str], one_sheet: Path
 ) -> None:
