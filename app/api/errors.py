@@ -150,6 +150,11 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     status = exc.status_code
+    if status == 400 and exc.detail == "There was an error parsing the body":
+        # FastAPI's answer to a body that is not UTF-8 or nests too deep: the same 422 as any
+        # body that does not parse, on every route.
+        details = [FieldProblem(field="body", message=NOT_JSON)]
+        return error_response(request, 422, "validation_error", NOT_JSON, details)
     code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
         status, HTTPStatus(status).phrase.lower().replace(" ", "_")
     )

@@ -137,12 +137,22 @@ def test_a_lone_surrogate_in_copy_is_422_naming_copy(sample_client: TestClient) 
     assert "surrogate" in str(error["details"])
 
 
-@pytest.mark.parametrize("path", ["/v1/rewrites", "/v1/scores", "/v1/batches", "/v1/case-notes"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"copy": ',
+        b'{"copy": "LedgerFlow \xff offers consolidation.", "title": "CFO"}',  # not UTF-8
+        b'{"copy": ' + b"[" * 5000 + b"]" * 5000 + b"}",  # nested too deep
+    ],
+)
+@pytest.mark.parametrize(
+    "path", ["/v1/rewrites", "/v1/scores", "/v1/batches", "/v1/case-notes", "/v1/kits"]
+)
 def test_a_body_that_is_not_json_is_one_clear_error_everywhere(
-    sample_client: TestClient, path: str
+    sample_client: TestClient, path: str, body: bytes
 ) -> None:
     response = sample_client.post(
-        path, headers={**auth(RW), "Content-Type": "application/json"}, content=b'{"copy": '
+        path, headers={**auth(RW), "Content-Type": "application/json"}, content=body
     )
     assert response.status_code == 422, response.text
     error = assert_envelope(response.json(), "validation_error")
