@@ -62,6 +62,8 @@ class CaseNote(Strict):
     def _body_not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("body is empty")
+        if "\x00" in value:  # as copy: a NUL byte means binary data, never a consultant's text
+            raise ValueError("body contains binary data (a NUL byte), not text")
         return value.strip()
 
     def describe_customer(self) -> str:

@@ -92,6 +92,8 @@ def test_search_validates_its_parameters(sample_client: TestClient) -> None:
         ({"q": "close", "title": "CFO", "k": 0}, "query.k"),
         ({"title": "CFO"}, "query.q"),
         ({"q": "   ", "title": "CFO"}, "query.q"),
+        ({"q": "\x00\x00", "title": "CFO"}, "query.q"),
+        ({"q": "\u200b\u200b", "title": "CFO"}, "query.q"),  # zero-width spaces
     ):
         response = sample_client.get("/v1/case-notes/search", headers=auth(RO), params=params)
         assert response.status_code == 422, params
@@ -126,6 +128,7 @@ def test_json_notes_are_all_or_nothing(empty_client: TestClient) -> None:
     for notes, field in (
         ([NOTE, unknown_title], "notes.1.titles.1"),
         ([NOTE, same_id], "notes.1.id"),
+        ([NOTE, {**NOTE, "id": "API-003", "body": "Close went from 9 to 4.\x00"}], "notes.1.body"),
     ):
         response = empty_client.post("/v1/case-notes", headers=auth(RW), json={"notes": notes})
         assert response.status_code == 422, response.text

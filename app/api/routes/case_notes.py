@@ -106,8 +106,10 @@ async def search_notes(
 ) -> list[SearchHit]:
     """Case-note evidence for a feature, best first, one chunk per note, preferring notes for
     this title and industry (`filter` says which rung found it)."""
-    if not q.strip():
-        raise InvalidInputError("q is blank: give a feature or outcome to search for", "query.q")
+    if not any(c.isalnum() for c in q):  # blank, NULs, zero-width spaces: nothing to search
+        raise InvalidInputError(
+            "q has no words: give a feature or outcome to search for", "query.q"
+        )
     retrieve = state.services.retriever.retrieve
     found = await state.compute(retrieve, q, title, industry, k or state.settings.retrieve_k)
     return [SearchHit.of(evidence) for evidence in found]
