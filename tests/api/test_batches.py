@@ -106,6 +106,7 @@ def test_uploaded_pdf_docx_and_a_bad_pdf_are_processed_and_reported(
     failed = [r for r in results if r["status"] == "failed"]
     assert {r["document"] for r in failed} == {"broken.pdf"}
     assert all(r["error"] and "/" not in r["error"] for r in failed)  # no server paths leak
+    assert all("broken.pdf" in r["error"] and "0000" not in r["error"] for r in failed), failed
 
 
 def test_uploads_are_checked_before_a_job_starts(tmp_path: Path) -> None:

@@ -153,7 +153,8 @@ class Unit:
             document=self.document,
             title=self.title,
             status="ok" if self.line.status == "ok" else "failed",
-            error=self.line.error,
+            # The client's name for the document, not the name it is stored under.
+            error=self.line.error and self.line.error.replace(self.line.input, self.document),
             rewrite=rewrite,
         )
 
