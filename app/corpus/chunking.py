@@ -17,7 +17,7 @@ from app.domain import CaseNote, Chunk
 from app.safety import instruction_like
 from app.text import split_words, word_count
 
-CHUNKER_VERSION = "3"  # 2: segments and outcome facts; 3: fact rules revised
+CHUNKER_VERSION = "4"  # 2: segments and outcome facts; 3: fact rules revised; 4: again (2026-12-01)
 
 
 def note_hash(note: CaseNote, max_words: int) -> str:

@@ -84,7 +84,8 @@ _DANGLING = re.compile(
     r"there|here|which|still|even so|however|meanwhile|instead)\b",
     re.IGNORECASE,
 )
-_PRONOUN = re.compile(r"\b(?:it|they|he|she|them)\b", re.IGNORECASE)
+# Case matters: "IT analysts" and "IT services" hold no pronoun.
+_PRONOUN = re.compile(r"\b(?:[Ii]t|[Tt]hey|[Hh]e|[Ss]he|[Tt]hem)\b")
 _LABEL_CHANGE = re.compile(
     r"^(?P<subject>[^:→]{3,80}?):\s+(?:from\s+)?(?P<before>[^:→]+?)\s*(?:→|->|\bto\b)\s*"
     r"(?P<after>[^:→]+)$"
@@ -116,7 +117,13 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 _THIRD_PARTY = re.compile(
-    r"\b(?:according to|survey|surveys|study|studies|analysts?|industry|industry-wide|"
+    # A survey or study as the source of a figure ("a 2023 survey found", "studies show"), not
+    # the customer's own survey ("Survey response went from 22% to 64%").
+    r"\b(?:according to|(?:a|an|one|recent|new|latest)\s+(?:\w+\s+)?(?:survey|study)\b|"
+    r"(?:surveys?|study|studies)\s+(?:by|from|of|found|finds|shows?|showed|says?|said|"
+    r"suggests?|suggested|reports?|reported)\b|"
+    r"analysts?\s+(?:say|says|said|estimate[sd]?|expect(?:s|ed)?|predict(?:s|ed)?|found|"
+    r"believe[sd]?|report(?:s|ed)?)|industry|industry-wide|"
     r"benchmarks?|research(?:ers)? (?:shows?|found)|report(?:s|ed)? that|gartner|"
     r"forrester|idc|mckinsey)\b",
     re.IGNORECASE,

@@ -466,3 +466,30 @@ def test_real_note_yields_only_its_measured_results() -> None:
         "Monitoring infrastructure cost down 60%, from about $41k to $16k a month.",
     ]
     assert all(CUSTOMER not in f.source for f in facts_of(body))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # PS-107: "IT" is no pronoun, and "IT analysts" are no analysts quoting a statistic
+        "Marrowby Home filled 58% of its hard-to-fill vacancies internally in 2024 (civil "
+        "engineers, IT analysts, building inspectors), up from 21% the year before.",
+        # PS-106: the customer's own survey
+        "Survey response went from 22% on the old annual staff survey to 64% on six-weekly pulses.",
+        "eNPS moved from -8 to +4 over two terms, with facilities and IT services improving most.",
+    ],
+)
+def test_a_customer_result_naming_it_or_its_own_survey_is_a_fact(sentence: str) -> None:
+    assert len(facts_of(sentence)) == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A 2023 survey found that 70% of CFOs close in 6 days.",
+        "Studies show teams cut close time by 30%.",
+        "Analysts estimate the market grew 12% last year.",
+    ],
+)
+def test_a_surveys_or_analysts_figure_is_no_fact(sentence: str) -> None:
+    assert facts_of(sentence) == []
