@@ -269,8 +269,10 @@ def recovered(item: BatchItem, out_dir: Path) -> ManifestLine | None:
 def check_folders(in_dir: Path, out_dir: Path) -> None:
     """Refuse an output folder that is a file, or the input folder, or inside it (its outputs
     would become inputs of the next batch): before any unit runs."""
+    if not in_dir.exists():
+        raise InvalidInputError(f"{in_dir}: no such folder")
     if not in_dir.is_dir():
-        raise InvalidInputError(f"{in_dir}: not a folder")
+        raise InvalidInputError(f"{in_dir}: not a folder (give the folder that holds it)")
     if out_dir.exists() and not out_dir.is_dir():
         raise InvalidInputError(f"--out {out_dir}: not a folder (it is a file); choose a folder")
     source, target = in_dir.resolve(), out_dir.resolve()

@@ -54,6 +54,7 @@ def batch(
     manifest.jsonl, summary.md and summary.html. Exit 1 when any unit failed."""
     from app.batch import check_folders, check_ready, plan, run_batch
     from app.batch_report import render_html, render_markdown, summary_rows, totals
+    from app.errors import InvalidInputError
     from app.files import check_writable, write_atomic
 
     ctx = Context()
@@ -64,6 +65,8 @@ def batch(
     check_folders(in_dir, out)
     pipeline = ctx.pipeline
     work = plan(in_dir, out, title_ids, resume)
+    if not work.units and not work.unsupported:
+        raise InvalidInputError(f"{in_dir}: no files to rewrite (.md, .txt, .html, .pdf, .docx)")
     if warning := check_ready(pipeline, engine, ctx.store):
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     check_writable(out)

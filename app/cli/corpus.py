@@ -35,6 +35,9 @@ def ingest(
     """Load case notes into the store. Unchanged notes are skipped; changed notes are replaced."""
     from app.corpus.ingest import ingest_paths
 
+    missing = [path for path in paths if not path.exists()]
+    if missing:  # a typo, not a bad note: nothing is ingested
+        raise InvalidInputError(f"{missing[0]}: no such file or folder")
     ctx = Context()
     with Progress(
         TextColumn("ingesting"),
@@ -65,6 +68,10 @@ def ingest(
         )
         for error in summary.errors:
             err_console.print(f"[red]bad note:[/] {escape(error)}", highlight=False)
+    if not summary.notes and not summary.errors:
+        raise InvalidInputError(
+            f"no case notes (.md, .jsonl, .csv) in {', '.join(str(p) for p in paths)}"
+        )
     if not summary.ok:
         raise typer.Exit(1)
 

@@ -370,6 +370,19 @@ def test_an_llm_batch_without_an_llm_warns_once_before_it_runs_grounded(
 
 
 @pytest.mark.usefixtures("few_notes")
+def test_a_missing_or_empty_input_folder_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    code, _, err = primed(capsys, "batch", str(tmp_path / "nosuch"), "-t", "CFO", "-o", str(out))
+    assert code == 2 and "no such folder" in err, err
+    (tmp_path / "empty").mkdir()
+    code, _, err = primed(capsys, "batch", str(tmp_path / "empty"), "-t", "CFO", "-o", str(out))
+    assert code == 2 and "no files to rewrite" in err, err
+    assert not out.exists()
+
+
+@pytest.mark.usefixtures("few_notes")
 def test_an_out_folder_above_the_input_folder_rewrites_every_input(
     capsys: pytest.CaptureFixture[str], one_sheet: Path
 ) -> None:

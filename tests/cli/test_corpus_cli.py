@@ -125,3 +125,13 @@ def test_search_never_names_a_confidential_customer_unless_asked(
     assert any(not hit["publishable"] for hit in hits)
     code, out, _ = primed(capsys, *query, "--format", "json", "--show-customer-names")
     assert code == 0 and leaked(out)  # internal use only: the real names, when asked
+
+
+def test_ingest_of_a_missing_path_or_a_folder_without_notes_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = primed(capsys, "ingest", str(tmp_path / "nosuch"))
+    assert code == 2 and "no such file or folder" in err, err
+    (tmp_path / "empty").mkdir()
+    code, _, err = primed(capsys, "ingest", str(tmp_path / "empty"))
+    assert code == 2 and "no case notes" in err, err
