@@ -50,12 +50,13 @@ def _inflected(keyword: str) -> str:
 
 @lru_cache(maxsize=256)
 def _result_pattern(keywords: tuple[str, ...], others: tuple[str, ...]) -> re.Pattern[str] | None:
-    shared = {_inflected(k) for k in others}
+    shared = {_inflected(k) for k in others if k.strip()}
     bodies = sorted(
         {
             body
             for k in keywords
-            if (body := _inflected(k)) not in shared
+            if k.strip()
+            and (body := _inflected(k)) not in shared
             and (" " in k.strip() or zipf(k) < _TOO_COMMON_ZIPF)
         },
         key=len,
