@@ -103,7 +103,9 @@ class KeyGate:
             return
         headers = Headers(scope=scope)
         scheme, credentials = get_authorization_scheme_param(headers.get("authorization"))
-        presented = credentials if scheme.lower() == "bearer" else headers.get("x-api-key")
+        # An empty "Bearer " (a client template with no key filled in) does not hide X-API-Key.
+        bearer = credentials if scheme.lower() == "bearer" else ""
+        presented = bearer or headers.get("x-api-key")
         try:
             identify(self.keys, presented)
         except PrimedError as exc:

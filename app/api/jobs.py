@@ -134,7 +134,8 @@ class JobStore:
         with self._connect() as db:
             row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None or (owner is not None and row["owner"] != owner):
-            raise NotFoundError(f"no batch job '{job_id}'")
+            shown = job_id if len(job_id) <= 64 else job_id[:64] + "..."
+            raise NotFoundError(f"no batch job '{shown}'")
         return JobRecord(
             id=row["id"],
             owner=row["owner"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
 from app.domain import Claim
 from app.features import Feature, kept_features
@@ -53,13 +53,14 @@ class ScoreInput(BaseModel):
                 raise ValueError(f"term {index} is blank: it would match everywhere")
         return terms
 
-    @model_validator(mode="after")
-    def _known_thresholds(self) -> ScoreInput:
+    @field_validator("thresholds")
+    @classmethod
+    def _known_thresholds(cls, thresholds: dict[str, float]) -> dict[str, float]:
         known = names()
-        unknown = sorted(set(self.thresholds) - set(known))
+        unknown = sorted(set(thresholds) - set(known))
         if unknown:
             raise ValueError(
                 f"unknown measures in thresholds: {', '.join(unknown)}; "
                 f"choose from: {', '.join(known)}"
             )
-        return self
+        return thresholds

@@ -101,6 +101,18 @@ def test_a_non_bearer_authorization_scheme_counts_as_no_key(sample_client: TestC
     assert response.status_code == 401
 
 
+def test_an_empty_bearer_does_not_hide_a_valid_x_api_key(sample_client: TestClient) -> None:
+    headers = {"Authorization": "Bearer ", "X-API-Key": RO}
+    assert sample_client.get("/v1/titles", headers=headers).status_code == 200
+    headers = {"Authorization": "Bearer ", "X-API-Key": "pk_guess"}
+    assert sample_client.get("/v1/titles", headers=headers).status_code == 403
+
+
+def test_an_unknown_job_id_is_not_echoed_at_any_length(sample_client: TestClient) -> None:
+    response = sample_client.get("/v1/batches/" + "a" * 5000, headers=auth(RO))
+    assert response.status_code == 404 and len(response.text) < 1000
+
+
 def test_another_labels_job_is_not_found(sample_client: TestClient) -> None:
     created = sample_client.post("/v1/batches", headers=auth(RW), json=ROUTES[2][2]["json"])
     assert created.status_code == 202

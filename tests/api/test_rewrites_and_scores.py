@@ -111,6 +111,7 @@ def test_score_with_an_unknown_measure_in_thresholds_is_422_naming_it(
     )
     assert response.status_code == 422
     assert "bogus" in response.text
+    assert [d["field"] for d in response.json()["error"]["details"]] == ["thresholds"]
 
 
 def test_score_honours_lexicon_and_readability_overrides(sample_client: TestClient) -> None:
