@@ -122,8 +122,9 @@ def run_primed(args: list[str], env: dict[str, str], **kwargs: object) -> subpro
     )
 
 
-@pytest.mark.slow
-def test_kill_9_then_resume_finishes_with_exactly_one_output_per_unit(tmp_path: Path) -> None:
+def thirty_sheets(tmp_path: Path, *titles: str) -> tuple[list[str], dict[str, str], list[str]]:
+    """A store with the sample notes and 30 distinct datasheets: the batch's args, its
+    environment (no LLM) and the sheet names, for a batch run in its own process."""
     env = {**os.environ, "PRIMED_DATA_DIR": str(tmp_path / "data")}
     env = {k: v for k, v in env.items() if not k.startswith(("PRIMED_LLM", "OPENAI_"))}
     assert run_primed(["ingest", str(CASE_NOTES)], env).wait(timeout=300) == 0
@@ -132,15 +133,27 @@ def test_kill_9_then_resume_finishes_with_exactly_one_output_per_unit(tmp_path: 
     names = [f"sheet-{i:02d}.md" for i in range(30)]
     for i, name in enumerate(names):
         (folder / name).write_text(f"{COPY} Edition {i}.")
-    out = tmp_path / "out"
-    args = ["batch", str(folder), "-t", "CFO", "-t", "COO", "--out", str(out), "-E", "grounded"]
-    first = run_primed(args, env)
+    args = ["batch", str(folder), *(a for t in titles for a in ("-t", t))]
+    return [*args, "--out", str(tmp_path / "out"), "-E", "grounded"], env, names
+
+
+def wait_for_lines(batch: subprocess.Popen[bytes], out: Path, count: int) -> None:
+    """Until the running batch has recorded `count` units (it must not finish first)."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        if (out / "manifest.jsonl").exists() and len(manifest(out)) >= 3:
-            break
-        assert first.poll() is None, "the batch finished before it could be killed"
+        if (out / "manifest.jsonl").exists() and len(manifest(out)) >= count:
+            return
+        assert batch.poll() is None, "the batch finished before it could be stopped"
         time.sleep(0.02)
+    raise AssertionError(f"fewer than {count} units in 300 s")
+
+
+@pytest.mark.slow
+def test_kill_9_then_resume_finishes_with_exactly_one_output_per_unit(tmp_path: Path) -> None:
+    args, env, names = thirty_sheets(tmp_path, "CFO", "COO")
+    out = tmp_path / "out"
+    first = run_primed(args, env)
+    wait_for_lines(first, out, 3)
     first.send_signal(signal.SIGKILL)
     first.wait()
     done_before = len(manifest(out))
@@ -161,21 +174,10 @@ def test_kill_9_then_resume_finishes_with_exactly_one_output_per_unit(tmp_path: 
 
 @pytest.mark.slow
 def test_ctrl_c_keeps_finished_units_and_says_how_to_resume(tmp_path: Path) -> None:
-    env = {**os.environ, "PRIMED_DATA_DIR": str(tmp_path / "data")}
-    env = {k: v for k, v in env.items() if not k.startswith(("PRIMED_LLM", "OPENAI_"))}
-    assert run_primed(["ingest", str(CASE_NOTES)], env).wait(timeout=300) == 0
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(30):
-        (folder / f"sheet-{i:02d}.md").write_text(f"{COPY} Edition {i}.")
+    args, env, _ = thirty_sheets(tmp_path, "CFO")
     out = tmp_path / "out"
-    batch = run_primed(["batch", str(folder), "-t", "CFO", "--out", str(out)], env)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and not (
-        (out / "manifest.jsonl").exists() and len(manifest(out)) >= 2
-    ):
-        assert batch.poll() is None, "the batch finished before it could be interrupted"
-        time.sleep(0.02)
+    batch = run_primed(args, env)
+    wait_for_lines(batch, out, 2)
     batch.send_signal(signal.SIGINT)
     assert batch.wait(timeout=120) == 130
     err = batch.stderr.read().decode() if batch.stderr else ""
