@@ -17,7 +17,7 @@ from app.domain import CaseNote, Chunk
 from app.safety import instruction_like
 from app.text import split_words, word_count
 
-CHUNKER_VERSION = "4"  # 2: segments and outcome facts; 3: fact rules revised; 4: again (2026-12-01)
+CHUNKER_VERSION = "5"  # 2: segments and outcome facts; 3-5: fact rules revised (5: anaphora)
 
 
 def note_hash(note: CaseNote, max_words: int) -> str:

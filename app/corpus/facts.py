@@ -48,6 +48,8 @@ _SETBACK = re.compile(
     re.IGNORECASE,
 )
 _SIZE = re.compile(r"\b\d+(?:\.\d+)?-[a-z]+\b")  # "4-person queue", "a 40-node cluster"
+# A cut-off chosen, not a result: "cut the list to the top 5% by score".
+_SELECTION = re.compile(r"\b(?:top|bottom)\s+\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I)
 _BEFORE_STATE = re.compile(r"^(?:before|previously|until|back in|at the time)\b|\bused to\b", re.I)
 _QTY = (
     r"(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
@@ -82,6 +84,14 @@ _NOT_CHANGE = re.compile(
 _DANGLING = re.compile(
     r"^(?:it|its|this|that|these|those|they|them|their|he|she|his|her|but|and|so|also|then|"
     r"there|here|which|still|even so|however|meanwhile|instead)\b",
+    re.IGNORECASE,
+)
+# ... and so does one that points back inside: "values that at $2.4M", "Finance values the drop
+# at $2.7M" (a drop *in* something names it).
+_ANAPHOR = re.compile(
+    r"\b(?:this|that|these|those)\s+(?:at|to|by|in|as|for|from|with|on|into|over)\b|"
+    r"\bthe\s+(?:drop|change|saving|savings|reduction|improvement|difference|gain|increase|"
+    r"decrease|fall|rise|cut|result|results)\b(?!\s+(?:in|of|from|on|for)\b)",
     re.IGNORECASE,
 )
 # Case matters: "IT analysts" and "IT services" hold no pronoun.
@@ -142,7 +152,7 @@ _FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'd|we'll|our|ours|us|ourselve
 def measured_score(sentence: str) -> int:
     """How much a sentence reads like a measured outcome (0 = not at all; >= 3 = a result)."""
     masked = _VERSION.sub(" ", _YEAR.sub(" ", sentence))
-    masked = _NOT_CHANGE.sub(" ", _VAGUE.sub(" ", _SIZE.sub(" ", masked)))
+    masked = _NOT_CHANGE.sub(" ", _VAGUE.sub(" ", _SIZE.sub(" ", _SELECTION.sub(" ", masked))))
     if not (_DIGIT.search(masked) or _NUMBER_WORD.search(masked)):
         return 0
     change = 3 if _STRONG.search(masked) else (1 if _WEAK.search(masked) else 0)
@@ -206,6 +216,8 @@ def rejected(sentence: str, context: NoteContext) -> str | None:
         return "leans on the sentence before it"
     if _PRONOUN.search(sentence):
         return "its subject is named in another sentence"
+    if _ANAPHOR.search(sentence):
+        return "leans on the sentence before it"
     if instruction_like(sentence, note=True):
         return "instruction-like text"
     if _SETBACK.search(sentence):

@@ -296,10 +296,35 @@ def test_shortened_multi_word_customer_name_becomes_the_placeholder(
         # PS-106: a set-up rule, not a change ("up a level" is no amount)
         "The anonymity threshold is seven respondents; below that, results roll up a level.",
         "We now ship seven reports at a lower cost.",
+        # PS-101, PS-108: what "that" and "the drop" stand for is in the sentence before
+        "The CFO's team values that at roughly $2.4M in avoided agency and onboarding cost.",
+        "Finance values the drop at about $2.7M a year.",
+        # PS-108: a cut-off the team chose, not a result
+        "Managers complained about noise in the first month, so we cut the list to the top 5% "
+        "by score and the complaints stopped.",
     ],
 )
 def test_sentence_that_only_looks_like_a_result_is_no_fact(sentence: str) -> None:
     assert facts_of(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text"),
+    [
+        (
+            "The drop in turnover saved our carriers $2.7M a year.",
+            "The drop in turnover saved {customer}'s carriers $2.7M a year.",
+        ),
+        (
+            "Pages fell by 40% once we muted the bottom 10% of alerts.",
+            "Pages fell by 40% once {customer} muted the bottom 10% of alerts.",
+        ),
+    ],
+)
+def test_a_result_that_names_what_changed_or_beside_a_cut_off_is_a_fact(
+    sentence: str, text: str
+) -> None:
+    assert texts(sentence) == [text]
 
 
 @pytest.mark.parametrize(
