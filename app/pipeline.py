@@ -18,6 +18,7 @@ from app.domain import (
 )
 from app.engines.base import Engine, EngineContext, Engines
 from app.engines.plain_features import plain_features
+from app.engines.relevance import unbacked_goals
 from app.errors import EmptyStoreError, InvalidInputError, PrimedError
 from app.features import Feature, kept_features
 from app.guard import (
@@ -190,6 +191,11 @@ class Pipeline:
             warnings.append(
                 f"no case note about {match.name} supported a claim for a {context.title.name}: "
                 "the copy states no customer result"
+            )
+        for goal in unbacked_goals(draft.headline, claims, context.title)[:1]:
+            warnings.append(
+                f'the headline speaks to the {context.title.name} goal "{goal.text}", which no '
+                "cited result names: check that the offering serves it before a seller says it"
             )
         if not draft.body.strip():
             warnings.append(

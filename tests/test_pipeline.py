@@ -11,7 +11,9 @@ from app.config import PROJECT_ROOT, Settings
 from app.corpus.store import CaseNoteStore
 from app.domain import Draft, Sentence
 from app.engines.registry import build_engines
+from app.engines.relevance import served
 from app.errors import EmptyStoreError, InvalidInputError, UnknownTitleError
+from app.evals.suite import load_notes
 from app.guard import drop_failing
 from app.pipeline import Pipeline, RewriteRequest
 from app.retrieve import Retriever
@@ -414,3 +416,35 @@ def test_a_rewrite_that_is_only_a_headline_says_so(pipeline: Pipeline) -> None:
     assert any("only a headline" in w for w in result.warnings), result.warnings
     with_body = pipeline.rewrite(request(DESIGN_COPY))
     assert with_body.body and not any("only a headline" in w for w in with_body.warnings)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "title"),
+    [("ledgerflow-platform.md", "CISO"), ("ledgerflow-platform.md", "CMO")],
+)
+def test_a_result_is_cited_only_when_it_serves_the_title_or_its_note_was_written_for_it(
+    pipeline: Pipeline, titles: TitleRegistry, sheet: str, title: str
+) -> None:
+    # Before, any result of the offering's notes could be cited: a CISO read about commission
+    # statements (PS-002) and project SPVs closing faster (PS-005).
+    profile = titles.get(title)
+    notes = load_notes(PROJECT_ROOT / "corpora" / "samples" / "case_notes")
+    written_for = {
+        n.id for n in notes.values() if profile.id in {titles.get(t).id for t in n.titles}
+    }
+    result = pipeline.rewrite(request((DATASHEETS / sheet).read_text(encoding="utf-8"), title))
+    assert result.evidence_status == "cited"
+    for claim in result.claims:
+        for note_id in claim.evidence_ids:
+            speaks = served(" ".join([claim.text, *claim.supports]), profile).kind
+            assert speaks or note_id in written_for, (note_id, claim.text)
+
+
+def test_a_headline_goal_no_cited_result_names_is_flagged(pipeline: Pipeline) -> None:
+    copy = (DATASHEETS / "ledgerflow-ap-automation.txt").read_text(encoding="utf-8")
+    result = pipeline.rewrite(request(copy, "COO"))
+    assert result.evidence_status == "cited"
+    flagged = [w for w in result.warnings if w.startswith("the headline speaks to the COO goal")]
+    assert flagged and result.headline.rstrip(".") in flagged[0], result.warnings
+    backed = pipeline.rewrite(request(DESIGN_COPY, industry="logistics"))
+    assert not [w for w in backed.warnings if w.startswith("the headline speaks")]

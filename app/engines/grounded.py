@@ -16,9 +16,10 @@ import numpy as np
 from app.citing import fact_sentence, lower_first, shown_source, support, upper_first
 from app.domain import Draft, Evidence, Fact, Goal, Need, Sentence
 from app.engines.base import EngineContext
+from app.engines.relevance import Served, served
 from app.scores import Span
 from app.scoring.names import NAME
-from app.scoring.outcome import goal_hits, result_serves
+from app.scoring.outcome import result_serves
 from app.scoring.readability import MAX_SENTENCE_WORDS
 from app.scoring.scorecard import Scorer
 from app.scoring.support import MIN_SUPPORT
@@ -57,6 +58,7 @@ class Pick:
     fact: Fact
     sentence: str
     score: float
+    served: Served  # what the result does for the title
 
 
 class GroundedEngine:
@@ -77,7 +79,7 @@ class GroundedEngine:
         if not picks:
             return self._without_evidence(context)
         sentences = [self._claim(context, pick) for pick in picks]
-        ranked = self._ranked_goals(context, " ".join(p.fact.source for p in picks))
+        ranked = self._ranked_goals(context, picks)
         also = self._also(context, picks, ranked[1:3])
         if also is not None:
             sentences.append(also)
@@ -97,15 +99,21 @@ class GroundedEngine:
         for found in sorted(context.evidence, key=lambda e: -e.score):
             evidence = self._labelled(found, source_terms)
             best: Pick | None = None
+            # The consultant wrote the note for this title, or its result names what the title
+            # wants: anything else is true but not this executive's business (say less).
+            tagged = context.title.id in evidence.titles
             for fact in evidence.facts:
+                does = served(fact.source, context.title)
+                if does.kind is None and not tagged:
+                    continue
                 sentence = fact_sentence(fact, evidence)
                 if not self._usable(sentence, evidence, source_terms, context):
                     continue
                 # Measured change first, then the title's own goals, then relevance and brevity.
-                relevant = 1.5 if goal_hits(fact.source, context.title) else 0.0
+                relevant = 1.5 if does.goals else 0.0
                 score = fact.score + relevant + evidence.score - word_count(sentence) / 100
                 if best is None or score > best.score:
-                    best = Pick(evidence, fact, sentence, score)
+                    best = Pick(evidence, fact, sentence, score, does)
             if best is not None:
                 picks.append(best)
             if len(picks) == MAX_CLAIMS:
@@ -128,11 +136,9 @@ class GroundedEngine:
         return plain(text, self.scorer, source_terms)
 
     def _claim(self, context: EngineContext, pick: Pick) -> Sentence:
-        goals = goal_hits(pick.fact.source, context.title)
-        problems = [p.id for p in context.title.problems if hits(pick.fact.source, p.keywords)]
         return Sentence(
             text=pick.sentence,
-            kind="goal" if goals else ("problem" if problems else "need"),
+            kind=pick.served.kind or "need",  # a result of a note written for this title
             evidence_ids=[pick.evidence.note_id],
             feature_ids=context.feature_map.get(pick.evidence.chunk_id, []),
         )
@@ -173,19 +179,20 @@ class GroundedEngine:
         lead = "your team can" if _is_verb(need.text, self.scorer) else "your team gets"
         return upper_first(f"with {product}, {lead}" if product else lead) + f" {capability}."
 
-    def _ranked_goals(self, context: EngineContext, chosen: str) -> list[Goal]:
-        """The title's goals, best served by this copy and its evidence first: keyword hits in
-        the chosen outcomes count most, then hits anywhere in the evidence and the features,
-        then meaning (MiniLM similarity of the goal to the outcomes and features)."""
+    def _ranked_goals(self, context: EngineContext, picks: list[Pick]) -> list[Goal]:
+        """The title's goals, best served by this copy and its evidence first: a goal a chosen
+        result names (as strictly as the kit matches results) counts most, so the headline
+        promises what a cited result backs; then a goal the evidence or the features name (as
+        strictly), then meaning (MiniLM similarity of the goal to the outcomes and features).
+        The pipeline warns when no cited result names the headline's goal."""
         profile = context.title
+        named = {g for p in picks for g in p.served.goals}
         wider = " ".join(
             [*(e.text for e in context.evidence), *(f.statement for f in context.features)]
         )
-        scores = {
-            g.id: 2.0 * bool(chosen and goal_hits(chosen, profile, [g.id]))
-            + 1.0 * bool(goal_hits(wider, profile, [g.id]))
-            for g in profile.goals
-        }
+        named_wider = set(served(wider, profile).goals)
+        scores = {g.id: 3.0 * (g.id in named) + 1.0 * (g.id in named_wider) for g in profile.goals}
+        chosen = " ".join(p.fact.source for p in picks)
         content = self.scorer.content
         if content is not None:
             basis = chosen or " ".join(f.statement for f in context.features[:6])
@@ -210,9 +217,9 @@ class GroundedEngine:
             )
             for i, (need, feature_ids) in enumerate(matched)
         ]
-        served = [profile.goal(need.serves) for need, _ in matched]
-        goals = [g for g in served if g is not None]
-        headline = goals[0] if goals else self._ranked_goals(context, "")[0]
+        serving = [profile.goal(need.serves) for need, _ in matched]
+        goals = [g for g in serving if g is not None]
+        headline = goals[0] if goals else self._ranked_goals(context, [])[0]
         return Draft(headline=second_person(headline.text.rstrip(".")) + ".", sentences=sentences)
 
     def _plain_promises(self, context: EngineContext) -> list[Sentence]:

@@ -1,0 +1,72 @@
+"""What a case-note result does for a title: the goals it names, the problems and needs it
+speaks to. Matched as strictly as the kit matches results (`result_names`: whole words, a
+keyword another item of the same list shares never counts, no word too common to name
+anything), so a result is cited to an executive only for what it says ("all approved" is not
+"AP", "bookings" is not "books")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from app.domain import Claim, Goal, Keyworded, TitleProfile
+from app.scoring.outcome import goal_hits, result_names
+
+Kind = Literal["goal", "problem", "need"]
+
+
+@dataclass(frozen=True)
+class Served:
+    """Ids of the title's goals, problems and needs a result speaks to."""
+
+    goals: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> Kind | None:
+        """The claim kind a sentence of this result makes; None when it serves the title in
+        nothing (such a result is not cited to this title)."""
+        if self.goals:
+            return "goal"
+        if self.problems:
+            return "problem"
+        return "need" if self.needs else None
+
+    def linked_goals(self, profile: TitleProfile) -> set[str]:
+        """The goals its problems block and its needs serve."""
+        return {p.blocks for p in profile.problems if p.id in self.problems} | {
+            n.serves for n in profile.needs if n.id in self.needs
+        }
+
+
+def served(text: str, profile: TitleProfile) -> Served:
+    """What the result `text` does for the title."""
+    return Served(
+        goals=_named(text, profile.goals),
+        problems=_named(text, profile.problems),
+        needs=_named(text, profile.needs),
+    )
+
+
+def _named(text: str, items: Sequence[Keyworded]) -> tuple[str, ...]:
+    return tuple(
+        item.id
+        for item in items
+        if result_names(
+            text, item.keywords, [k for other in items if other is not item for k in other.keywords]
+        )
+    )
+
+
+def unbacked_goals(headline: str, claims: Sequence[Claim], profile: TitleProfile) -> list[Goal]:
+    """The title's goals the headline speaks to that no cited claim's result names: a promise
+    the copy's evidence does not back (empty when a cited claim backs one of them, or when no
+    claim cites anything: the copy then says it states no result)."""
+    cited = [c for c in claims if c.evidence_ids]
+    spoken = [g for g in profile.goals if g.id in goal_hits(headline, profile)]
+    if not cited or not spoken:
+        return []
+    backed = {g for c in cited for g in served(" ".join([c.text, *c.supports]), profile).goals}
+    return [] if any(g.id in backed for g in spoken) else spoken
