@@ -77,7 +77,7 @@ class JsonCORSMiddleware(CORSMiddleware):
             Request(scope),
             answer.status_code,
             "cors_refused",
-            f"CORS preflight refused: this {refused} is not allowed (PRIMED_API_CORS_ORIGINS)",
+            f"CORS preflight refused: {refused} not allowed (PRIMED_API_CORS_ORIGINS)",
             headers=kept,
         )
         await response(scope, receive, send)
@@ -159,9 +159,32 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
         status, HTTPStatus(status).phrase.lower().replace(" ", "_")
     )
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
+    headers = dict(exc.headers or {})
     if status == 404 and message == "Not Found":
         message = f"no such endpoint: {request.method} {request.url.path} (see /docs)"
-    return error_response(request, status, code, message, headers=dict(exc.headers or {}))
+    if status == 405:
+        # Starlette names only the first route's methods; a path may have several routes.
+        allowed = _allowed_methods(request)
+        headers["Allow"] = ", ".join(allowed)
+        use = " or ".join(allowed)
+        message = f"{request.method} is not allowed on {request.url.path}; use {use}"
+    return error_response(request, status, code, message, headers=headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods every route of this path takes, read from the app's OpenAPI paths."""
+    parts = request.url.path.rstrip("/").split("/")
+    found: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pieces = template.rstrip("/").split("/")
+        if len(pieces) == len(parts) and all(
+            p == q or (p.startswith("{") and q) for p, q in zip(pieces, parts, strict=True)
+        ):
+            found.update(m.upper() for m in operations if m.upper() in _METHODS)
+    return sorted(found, key=_METHODS.index)
 
 
 async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -116,7 +116,13 @@ def list_field(fields: dict[str, list[str]], name: str) -> list[str]:
             except json.JSONDecodeError:
                 parsed = None
             if isinstance(parsed, list):
-                values.extend(str(item).strip() for item in parsed)
+                for index, item in enumerate(parsed):
+                    if not isinstance(item, str):
+                        raise InvalidInputError(
+                            f"{name}: item {index} is {json.dumps(item)[:40]}, not text",
+                            f"{name}.{index}",
+                        )
+                    values.append(item.strip())
                 continue
         values.extend(part.strip() for part in text.split(","))
     return [value for value in values if value]

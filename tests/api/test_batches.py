@@ -152,8 +152,7 @@ def test_uploads_are_checked_before_a_job_starts(tmp_path: Path) -> None:
             },
             422,
             "engine",
-        ),
-    ]
+        ),    ]
     with TestClient(create_app(settings)) as client:
         for kwargs, status, field in cases:
             response = client.post("/v1/batches", headers=auth(RW), **kwargs)  # type: ignore[arg-type]
@@ -163,6 +162,21 @@ def test_uploads_are_checked_before_a_job_starts(tmp_path: Path) -> None:
                     response.text
                 )
         assert not list((tmp_path / "jobs").glob("*/in"))  # nothing was stored
+
+
+def test_a_multipart_titles_list_with_a_null_names_the_item_not_a_title_none(
+    sample_client: TestClient,
+) -> None:
+    response = sample_client.post(
+        "/v1/batches",
+        headers=auth(RW),
+        files=[("files", ("a.md", b"LedgerFlow offers consolidation.", "text/markdown"))],
+        data={"titles": '["CFO", null]'},
+    )
+    assert response.status_code == 422, response.text
+    [detail] = response.json()["error"]["details"]
+    assert detail["field"] == "titles.1" and "null, not text" in detail["message"], detail
+    assert "None" not in response.text
 
 
 def test_cancel_stops_a_job_and_keeps_what_finished(sample_store: CaseNoteStore) -> None:

@@ -29,6 +29,23 @@ def test_unknown_route_and_wrong_method_are_json(sample_client: TestClient) -> N
     assert_envelope(response.json(), "method_not_allowed")
 
 
+def test_a_wrong_method_names_every_method_the_path_allows(sample_client: TestClient) -> None:
+    # /v1/batches/{id} has a GET route and a DELETE route; Starlette's Allow named GET only.
+    response = sample_client.put("/v1/batches/abc", headers=auth(RW))
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, DELETE"
+    error = assert_envelope(response.json(), "method_not_allowed")
+    assert error["message"] == "PUT is not allowed on /v1/batches/abc; use GET or DELETE"
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_health_endpoints_answer_head_as_load_balancers_probe(
+    sample_client: TestClient, path: str
+) -> None:
+    response = sample_client.head(path)
+    assert response.status_code == 200 and response.content == b""
+
+
 def test_validation_errors_name_each_field(sample_client: TestClient) -> None:
     response = sample_client.post(
         "/v1/rewrites", headers=auth(RW), json={"title": "x" * 101, "colour": "red"}
@@ -186,7 +203,10 @@ def test_a_refused_cors_preflight_is_a_json_error(tmp_path: Path) -> None:
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/json"
     error = assert_envelope(response.json(), "cors_refused")
-    assert "origin" in str(error["message"]) and error["request_id"] == "req-cors-0001"
+    assert error["message"] == (
+        "CORS preflight refused: origin not allowed (PRIMED_API_CORS_ORIGINS)"
+    )
+    assert error["request_id"] == "req-cors-0001"
     assert "access-control-allow-origin" not in response.headers
 
 

@@ -1,10 +1,11 @@
-"""GET /healthz (the process answers) and GET /readyz (store and LLM reachable); no key."""
+"""GET /healthz (the process answers) and GET /readyz (store and LLM reachable); no key.
+Both answer HEAD too, as load balancers probe."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from app import __version__
 from app.api.deps import State
@@ -44,3 +45,15 @@ async def readyz(state: State) -> JSONResponse:
     """Readiness: 200 when the store answers (503 otherwise); which engine `auto` uses now."""
     ready = await run_in_threadpool(_check, state)
     return JSONResponse(ready.model_dump(mode="json"), status_code=200 if ready.ready else 503)
+
+
+# HEAD, as load balancers probe: the same status, no body (kept out of the OpenAPI document).
+@router.head("/healthz", include_in_schema=False)
+async def healthz_head() -> Response:
+    return Response(status_code=200)
+
+
+@router.head("/readyz", include_in_schema=False)
+async def readyz_head(state: State) -> Response:
+    ready = await run_in_threadpool(_check, state)
+    return Response(status_code=200 if ready.ready else 503)
