@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +17,7 @@ from rich.text import Text
 
 from app.cli.context import Context, FormatOption, OutputFormat, console, err_console
 from app.documents import read_document
-from app.errors import InvalidInputError
+from app.errors import InvalidInputError, ResourceError
 from app.scores import ScoreCard
 from app.scoring.scorecard import EvidenceText, ScoreInput
 from app.yamlio import describe_validation_error
@@ -179,7 +181,9 @@ def run_eval(
     if fail_on_regression and baseline is None:
         raise InvalidInputError("--fail-on-regression needs --baseline (an earlier report.json)")
     ctx = Context()
-    if kits := kit_suite_files(suite):
+    with given_by_user():
+        kits = kit_suite_files(suite)
+    if kits:
         if baseline is not None or fail_on_regression:
             raise InvalidInputError(
                 "kit suites are not compared with a baseline: drop --baseline and "
@@ -190,17 +194,20 @@ def run_eval(
         check_writable(report, "--report")
         run_kit_eval(ctx, kits, suite.name, report)
         return
-    name, description, cases = load_suites(suite)
+    with given_by_user():
+        name, description, cases = load_suites(suite)
+        user_notes = load_notes(notes) if notes else None
     samples = ctx.settings.samples_dir
     case_notes = (
-        load_notes(notes)
-        if notes
+        user_notes
+        if user_notes is not None
         else {
             **load_notes(samples / "case_notes"),
             **load_notes(samples / "real-world" / "case_notes"),
         }
     )
-    validate_cases(cases, ctx.titles, case_notes)
+    with given_by_user():
+        validate_cases(cases, ctx.titles, case_notes)
     available = {"reference": reference_engine(case_notes)}
     for engine_name in ("grounded", "naive", "llm"):
         if engine_name in engine:
@@ -247,6 +254,16 @@ def run_eval(
         raise typer.Exit(1)
 
 
+@contextmanager
+def given_by_user() -> Iterator[None]:
+    """A file the user named on the command line (a suite, its notes): what is wrong with it is
+    bad input (exit 2), not a data file of primed's own that is missing or broken (exit 3)."""
+    try:
+        yield
+    except ResourceError as exc:
+        raise InvalidInputError(str(exc)) from exc
+
+
 def run_kit_eval(ctx: Context, suites: list[Path], name: str, report: Path) -> None:
     """Kit suites (`kind: kit`): build each case's kit from the store, write report.json and
     report.md, exit 1 when a case fails."""
@@ -254,7 +271,8 @@ def run_kit_eval(ctx: Context, suites: list[Path], name: str, report: Path) -> N
     from app.kit.notes import offering_notes
     from app.kit.service import KitRequest, make_kit
 
-    loaded = load_kit_suites(suites, name)
+    with given_by_user():
+        loaded = load_kit_suites(suites, name)
     results = []
     for case in loaded.cases:
         request = KitRequest(product=case.product, titles=case.titles, industry=case.industry)

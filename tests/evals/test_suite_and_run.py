@@ -163,3 +163,21 @@ def test_a_report_folder_that_cannot_be_written_is_refused_before_the_run(
         code, out, err = primed(capsys, "eval", str(suite), "-E", engine, "--report", str(taken))
         assert code == 2 and "--report" in err and "cannot write there" in err, err
         assert "passed" not in out  # refused before any case ran
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("id: x\ncases: [\n", "line 3 is not valid YAML"),
+        ("kind: kit\nid: k\ncases: [{}]\n", "bad.yaml"),
+        ("id: s\ncases:\n  - id: a\n    title: CFO\n", "bad.yaml"),
+    ],
+)
+def test_a_broken_suite_given_on_the_command_line_is_bad_input_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, message: str
+) -> None:
+    # It exited 3, the code for primed's own data files or store being unavailable.
+    suite = tmp_path / "bad.yaml"
+    suite.write_text(text)
+    code, _, err = primed(capsys, "eval", str(suite), "-E", "grounded", "-r", str(tmp_path / "r"))
+    assert code == 2 and message in err and "Traceback" not in err, err
