@@ -6,6 +6,7 @@ Plain text and Markdown are read directly; everything else goes through markitdo
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -19,11 +20,30 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | CONVERTED_SUFFIXES
 _CID = re.compile(r"\(cid:\d+\)")
 
 
+# UTF-32 first: its little-endian mark starts with UTF-16's.
+_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def unicode_text(raw: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), or UTF-16 or UTF-32 with theirs, as Windows
+    tools save "Unicode" text. UnicodeDecodeError when it is none of these."""
+    for mark, codec in _MARKS:
+        if raw.startswith(mark):
+            return raw.decode(codec)
+    return raw.decode("utf-8-sig")
+
+
 def decode_text(raw: bytes, name: str) -> str:
-    if b"\x00" in raw[:4096]:
+    marked = raw.startswith(tuple(mark for mark, _ in _MARKS))
+    if not marked and b"\x00" in raw[:4096]:
         raise InvalidInputError(f"{name}: looks like a binary file, not text")
     try:
-        return raw.decode("utf-8-sig")
+        return unicode_text(raw)
     except UnicodeDecodeError as exc:
         raise InvalidInputError(f"{name}: not UTF-8 text (bad byte at offset {exc.start})") from exc
 
@@ -44,12 +64,18 @@ def read_document(path: Path, max_chars: int) -> str:
         text = decode_text(path.read_bytes(), str(path))
     else:
         text = _convert(path)
+    return checked_text(text, str(path), max_chars)
+
+
+def checked_text(text: str, name: str, max_chars: int) -> str:
+    """Copy read from `name` (a file, standard input), cleaned; refused when it holds no text
+    or more than `max_chars` (before any model is loaded for it)."""
     text = clean_text(text)
     if not text:
-        raise InvalidInputError(f"{path}: no text found in the file")
+        raise InvalidInputError(f"{name}: no text found in the file")
     if len(text) > max_chars:
         raise InvalidInputError(
-            f"{path}: {len(text):,} characters is over the limit of {max_chars:,} "
+            f"{name}: {len(text):,} characters is over the limit of {max_chars:,} "
             "(PRIMED_MAX_COPY_CHARS)"
         )
     return text

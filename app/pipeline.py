@@ -57,10 +57,10 @@ def check_copy(copy: str, max_chars: int) -> str:
         raise InvalidInputError("the copy is empty: give the product copy to rewrite", field="copy")
     if "\x00" in text:
         raise InvalidInputError("the copy contains binary data, not text", field="copy")
-    if word_count(text) < MIN_WORDS:
+    if (count := word_count(text)) < MIN_WORDS:
+        words = "1 word" if count == 1 else f"{count} words"
         raise InvalidInputError(
-            f"only {word_count(text)} words of copy: give at least a sentence about the product",
-            field="copy",
+            f"only {words} of copy: give at least a sentence about the product", field="copy"
         )
     if len(text) > max_chars:
         raise InvalidInputError(

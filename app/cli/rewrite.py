@@ -11,9 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from app.cli.context import Context, FormatOption, OutputFormat, console, err_console
-from app.documents import decode_text, read_document
+from app.documents import checked_text, decode_text, read_document
 from app.domain import Rewrite
 from app.engines.base import ENGINE_CHOICES
+from app.errors import InvalidInputError
 from app.pipeline import RewriteRequest
 from app.render import render_markdown
 
@@ -40,15 +41,22 @@ def rewrite(
 ) -> None:
     """Rewrite feature-heavy copy into the goals, problems and needs of an executive title."""
     ctx = Context()
+    limit = ctx.settings.max_copy_chars
     if file == "-":
-        copy = decode_text(sys.stdin.buffer.read(), "standard input")
+        name = "standard input"
+        copy = checked_text(decode_text(sys.stdin.buffer.read(), name), name, limit)
     else:
-        copy = read_document(Path(file), ctx.settings.max_copy_chars)
-    result = ctx.pipeline.rewrite(
-        RewriteRequest(
-            copy_text=copy, title=title, industry=industry, engine=engine, product=product
-        )
+        name = file
+        copy = read_document(Path(file), limit)
+    request = RewriteRequest(
+        copy_text=copy, title=title, industry=industry, engine=engine, product=product
     )
+    try:
+        result = ctx.pipeline.rewrite(request)
+    except InvalidInputError as exc:
+        if exc.field != "copy":
+            raise
+        raise InvalidInputError(f"{name}: {exc}", exc.field) from exc  # which file said so
     if fmt is OutputFormat.json:
         console.print_json(result.model_dump_json())
         return

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from app.documents import unicode_text
 from app.domain import CaseNote
 from app.errors import CaseNoteFormatError
 from app.yamlio import yaml_problem
@@ -110,7 +111,7 @@ def load_bytes(
         )
         return
     try:
-        text = raw.decode("utf-8-sig")
+        text = unicode_text(raw)
     except UnicodeDecodeError as exc:
         yield CaseNoteFormatError(source, f"byte {exc.start}", "not UTF-8 text")
         return

@@ -52,6 +52,10 @@ def test_rewrite_errors_are_one_line(capsys: pytest.CaptureFixture[str], tmp_pat
     binary.write_bytes(b"\x00\x01\x02LedgerFlow")
     code, _, err = primed(capsys, "rewrite", str(binary), "--title", "CFO")
     assert code == 2 and "binary" in err
+    utf16 = tmp_path / "utf16.txt"  # text, with a byte-order mark: read, not called binary
+    utf16.write_bytes("LedgerFlow".encode("utf-16"))
+    code, _, err = primed(capsys, "rewrite", str(utf16), "--title", "CFO")
+    assert code == 2 and "only 1 word of copy" in err, err
     latin = tmp_path / "latin.txt"
     latin.write_bytes("Caf\xe9 LedgerFlow".encode("latin-1"))
     code, _, err = primed(capsys, "rewrite", str(latin), "--title", "CFO")
@@ -102,3 +106,23 @@ def test_a_product_unknown_to_the_store_is_a_warning_naming_the_known_offerings(
     )
     assert code == 0 and "warning:" in err and "NoSuchProduct" in err
     assert "LedgerFlow" in err  # the offerings the store does have notes about
+
+
+@pytest.mark.usefixtures("ingested")
+def test_copy_too_short_to_rewrite_names_its_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    headings = tmp_path / "headings.md"
+    headings.write_text("# LedgerFlow\n\n## Features\n")
+    code, _, err = primed(capsys, "rewrite", str(headings), "--title", "CFO")
+    assert code == 2 and err.startswith(f"error: {headings}: only 4 words of copy"), err
+
+
+def test_oversized_copy_on_stdin_is_refused_like_a_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRIMED_MAX_COPY_CHARS", "1000")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO((COPY * 20).encode())))
+    code, _, err = primed(capsys, "rewrite", "-", "--title", "CFO")
+    assert code == 2 and "standard input: 3,020 characters" in err, err
+    assert "PRIMED_MAX_COPY_CHARS" in err

@@ -163,3 +163,18 @@ def test_duplicate_ids_keep_the_first_and_report_the_second(tmp_path: Path) -> N
     result = load_paths([tmp_path])
     assert len(result.notes) == 1
     assert "duplicate id 'PS-900'" in str(result.errors[0])
+
+
+def test_notes_saved_as_unicode_text_by_windows_tools_load(tmp_path: Path) -> None:
+    # Excel's "Unicode Text" and PowerShell's `>` write UTF-16 with a byte-order mark.
+    (tmp_path / "a.md").write_bytes(GOOD_FRONT.encode("utf-16"))
+    (tmp_path / "b.csv").write_bytes(
+        (
+            "id,customer,industry,offering,titles,date,consultant,publishable,body\n"
+            'PS-903,Gamma Health,healthcare,Keystone ID,CISO,2024-05-06,Ana Ruiz,false,"Access '
+            'reviews now take 2 days, down from 3 weeks."\n'
+        ).encode("utf-32")
+    )
+    result = load_paths([tmp_path])
+    assert result.errors == []
+    assert sorted(n.id for n, _ in result.notes) == ["PS-900", "PS-903"]
