@@ -15,7 +15,8 @@ _SENTENCE_END = ".!?:\n"
 
 
 def redact(text: str, name: str, description: str) -> str:
-    """`text` with every mention of the customer `name` replaced by `description`.
+    """`text` with every mention of the customer `name` replaced by `description` (a
+    possessive by "the customer's").
 
     All patterns are matched against the original text, so a description that happens to
     contain the short name is never replaced again. A replacement that starts a sentence starts
@@ -31,7 +32,9 @@ def redact(text: str, name: str, description: str) -> str:
     last = 0
     for start, end, found in sorted(spans):
         possessive = next((a for a in _APOSTROPHES if found.endswith(a)), "")
-        replacement = description + possessive
+        # "a manufacturer with five plants's controller" is no English: a possessive is
+        # "the customer's" (the description is in the evidence's own customer field).
+        replacement = f"the customer{possessive}" if possessive else description
         if _starts_sentence(text, start):
             replacement = replacement[:1].upper() + replacement[1:]
         parts += [text[last:start], replacement]

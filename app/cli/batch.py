@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
@@ -107,7 +108,7 @@ def batch(
                 "--resume to finish",
                 highlight=False,
             )
-            raise
+            sys.exit(130)  # said once, here: not the generic "interrupted" line as well
     rows = summary_rows(out, work.units)
     write_atomic(out / "summary.md", render_markdown(rows))
     write_atomic(out / "summary.html", render_html(rows))

@@ -182,6 +182,7 @@ def test_ctrl_c_keeps_finished_units_and_says_how_to_resume(tmp_path: Path) -> N
     assert batch.wait(timeout=120) == 130
     err = batch.stderr.read().decode() if batch.stderr else ""
     assert "interrupted" in err and "--resume" in err and "Traceback" not in err, err
+    assert err.count("interrupted") == 1, err  # the resume hint, not a second generic line
     assert len(manifest(out)) >= 2
 
 
