@@ -17,7 +17,7 @@ from rich.text import Text
 
 from app.cli.context import Context, FormatOption, OutputFormat, console, err_console
 from app.documents import read_document
-from app.errors import InvalidInputError, ResourceError
+from app.errors import InvalidInputError, PrimedError, ResourceError
 from app.scores import ScoreCard
 from app.scoring.scorecard import EvidenceText, ScoreInput
 from app.yamlio import describe_validation_error
@@ -83,7 +83,10 @@ def score(
     rewrite_file: Annotated[Path, typer.Argument(help="The rewrite to score (text, md, html...).")],
     source: Annotated[Path, typer.Option("--source", "-s", help="The original product copy.")],
     title: Annotated[str | None, typer.Option("--title", "-t", help="Executive title.")] = None,
-    product: Annotated[str | None, typer.Option("--product", help="Product name (exempt).")] = None,
+    product: Annotated[
+        str | None,
+        typer.Option("--product", help="Product name (exempt; default: guessed from the source)."),
+    ] = None,
     evidence: Annotated[
         Path | None,
         typer.Option("--evidence", "-e", help="Evidence: a JSON list, or case-note files/folder."),
@@ -95,8 +98,11 @@ def score(
 
     ctx = Context()
     limit = ctx.settings.max_copy_chars
+    source_text = read_document(source, limit)
+    if product is None:  # as `primed rewrite` does, so both give the same scorecard
+        product = guessed_product(ctx, source_text)
     data = ScoreInput(
-        source=read_document(source, limit),
+        source=source_text,
         rewrite=read_document(rewrite_file, limit),
         title=title,
         product=product,
@@ -113,6 +119,24 @@ def score(
         print_scorecard(card, data.rewrite)
     if not card.passed:
         raise typer.Exit(1)
+
+
+def guessed_product(ctx: Context, source: str) -> str | None:
+    """The product the source copy is about, found as `primed rewrite` finds it (among the
+    store's offerings, else the name its headline gives); said on stderr."""
+    from app.offering import resolve_offering
+
+    try:
+        offerings = {name: o.aliases for name, o in ctx.store.offerings().items()}
+    except PrimedError:  # no store here: the copy's own headline may still name it
+        offerings = {}
+    name = resolve_offering(source, offerings).name
+    if name:
+        err_console.print(
+            f"product: {escape(name)} (guessed from the source; --product to set it)",
+            highlight=False,
+        )
+    return name
 
 
 def scorecard_markdown(card: ScoreCard) -> str:

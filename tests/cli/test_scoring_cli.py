@@ -105,3 +105,21 @@ def test_markdown_output_is_never_wrapped_at_the_console_width(
     rows = [line for line in out.splitlines() if line.startswith("|")]
     assert len(rows) >= 12 and max(len(row) for row in rows) > 80  # wider than a terminal
     assert all(row.endswith("|") for row in rows), out  # no row broken across lines
+
+
+def test_score_guesses_the_product_as_rewrite_does(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # Without a product, "LedgerFlow" in the rewrite counted as a feature term kept from the
+    # source, so `primed score` failed copy that `primed rewrite` passed.
+    source, _ = files
+    rewrite = tmp_path / "named.md"
+    rewrite.write_text(
+        "Close the books in days, not weeks. With LedgerFlow, finance teams cut month-end close "
+        "from 9 working days to 4 [PS-014]."
+    )
+    common = ["score", str(rewrite), "-s", str(source), "-t", "CFO", "-e", str(CASE_NOTES)]
+    _, given, _ = primed(capsys, *common, "--product", "LedgerFlow", "--format", "json")
+    code, guessed, err = primed(capsys, *common, "--format", "json")
+    assert json.loads(guessed) == json.loads(given) and code == 0, guessed
+    assert "product: LedgerFlow (guessed from the source" in err
