@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import TypeAdapter, ValidationError
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
 from app.cli.context import Context, FormatOption, OutputFormat, console, err_console
+from app.cli.evidence import load_evidence
 from app.documents import read_document
 from app.errors import InvalidInputError, PrimedError, ResourceError
 from app.scores import ScoreCard
-from app.scoring.scorecard import EvidenceText, ScoreInput
-from app.yamlio import describe_validation_error
+from app.scoring.scorecard import ScoreInput
 
 KIND_STYLES = {
     "residue": "bold red",
@@ -36,47 +34,6 @@ KIND_STYLES = {
 def register(app: typer.Typer) -> None:
     app.command()(score)
     app.command("eval")(run_eval)
-
-
-def load_evidence(path: Path) -> list[EvidenceText]:
-    """A JSON list (EvidenceText, or `primed search --format json` output), or case-note files."""
-    if not path.exists():
-        raise InvalidInputError(f"{path}: no such file or folder")
-    if path.suffix.lower() == ".json":
-        try:
-            items = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise InvalidInputError(f"{path}: cannot read the file ({exc.strerror})") from exc
-        except UnicodeDecodeError as exc:
-            raise InvalidInputError(f"{path}: not UTF-8 text (bad byte at {exc.start})") from exc
-        except json.JSONDecodeError as exc:
-            raise InvalidInputError(
-                f"{path}: not a JSON evidence list: not valid JSON "
-                f"(line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from exc
-        if not isinstance(items, list):
-            raise InvalidInputError(f"{path}: expected a JSON list of evidence")
-        for item in items:
-            if isinstance(item, dict) and "id" not in item and "note_id" in item:
-                item["id"] = item["note_id"]
-        allowed = set(EvidenceText.model_fields)
-        cleaned = [
-            {k: v for k, v in i.items() if k in allowed} if isinstance(i, dict) else i
-            for i in items
-        ]
-        try:
-            return TypeAdapter(list[EvidenceText]).validate_python(cleaned)
-        except ValidationError as exc:
-            raise InvalidInputError(
-                f"{path}: not a JSON evidence list ({describe_validation_error(exc)})"
-            ) from exc
-    from app.corpus.loaders import load_paths
-    from app.evals.run import note_evidence
-
-    loaded = load_paths([path])
-    if loaded.errors:
-        raise InvalidInputError(f"evidence notes: {loaded.errors[0]}")
-    return [note_evidence(note) for note, _ in loaded.notes]
 
 
 def score(

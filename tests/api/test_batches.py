@@ -152,7 +152,8 @@ def test_uploads_are_checked_before_a_job_starts(tmp_path: Path) -> None:
             },
             422,
             "engine",
-        ),    ]
+        ),
+    ]
     with TestClient(create_app(settings)) as client:
         for kwargs, status, field in cases:
             response = client.post("/v1/batches", headers=auth(RW), **kwargs)  # type: ignore[arg-type]

@@ -123,3 +123,27 @@ def test_score_guesses_the_product_as_rewrite_does(
     code, guessed, err = primed(capsys, *common, "--format", "json")
     assert json.loads(guessed) == json.loads(given) and code == 0, guessed
     assert "product: LedgerFlow (guessed from the source" in err
+
+
+def test_score_accepts_search_json_of_a_whole_datasheet_as_evidence(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # `primed search --file` answers per feature; the same note may come back for several.
+    source, rewrite = files
+    hit = {
+        "note_id": "PS-014",
+        "chunk_id": "PS-014#0",
+        "score": 0.5,
+        "text": "Month-end close went from 9 working days to 4.",
+        "customer": "a logistics company",
+        "publishable": False,
+    }
+    per_feature = [
+        {"feature": {"id": "F1", "statement": "Consolidation"}, "evidence": [hit]},
+        {"feature": {"id": "F2", "statement": "Matching"}, "evidence": [hit]},
+    ]
+    evidence = tmp_path / "search.json"
+    evidence.write_text(json.dumps(per_feature))
+    common = ["score", str(rewrite), "-s", str(source), "--product", "LedgerFlow"]
+    code, out, err = primed(capsys, *common, "-e", str(evidence), "--format", "md")
+    assert "| grounding | 0 |" in out, (out, err)
