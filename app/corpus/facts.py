@@ -353,6 +353,7 @@ def _normalise(sentence: str, context: NoteContext) -> str | None:
         text = pattern.sub(
             lambda m: CUSTOMER + ("'s" if m.group(0).endswith(("'s", "’s")) else ""), text
         )
+    text = _run_in_label(text, context)
     if re.search(r"[:→]|->", text):
         return None  # a label or a table row, not a sentence copy can reuse
     third = _third_person(text)
@@ -361,6 +362,29 @@ def _normalise(sentence: str, context: NoteContext) -> str | None:
     third = third.rstrip(" ,;:")
     third = third if third.endswith((".", "!")) else third + "."
     return _upper_first(third)
+
+
+# "Holiday peak hiring: time-to-fill went from 23 days to 9": a short run-in label, then a
+# sentence with its own verb (an arrow or a second colon make it a table row instead).
+_RUN_IN = re.compile(r"^(?P<label>[A-Za-z][\w '’&/-]{1,40}?):\s+(?P<rest>[^:→]+)$")
+_GENERIC_LABELS = frozenset(
+    "result results outcome outcomes impact summary update net so far bottom line "
+    "in short the upshot".split(" ")
+)
+
+
+def _run_in_label(text: str, context: NoteContext) -> str:
+    """A run-in label made part of its sentence ("In holiday peak hiring, time-to-fill went
+    from 23 days to 9"); a generic one ("Results:") dropped. Anything else is left as it is."""
+    found = _RUN_IN.match(text)
+    if found is None or "->" in text:
+        return text
+    label, rest = found.group("label").strip(), found.group("rest").strip()
+    if len(label.split()) > 5 or _VERBISH.search(label) or not _VERBISH.search(rest):
+        return text  # "Conveyor results are more modest: 22% fewer stoppages" is no label
+    if label.lower() in _GENERIC_LABELS:
+        return _upper_first(rest)
+    return f"In {_clause(label, context)}, {rest}"
 
 
 def _third_person(text: str) -> str | None:

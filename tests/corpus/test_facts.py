@@ -518,3 +518,33 @@ def test_a_customer_result_naming_it_or_its_own_survey_is_a_fact(sentence: str) 
 )
 def test_a_surveys_or_analysts_figure_is_no_fact(sentence: str) -> None:
     assert facts_of(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text"),
+    [
+        # PS-102: a run-in label, then the result
+        (
+            "Holiday peak hiring: time-to-fill for store associates went from 23 days to 9.",
+            "In holiday peak hiring, time-to-fill for store associates went from 23 days to 9.",
+        ),
+        ("Results: we cut invoice exceptions by 60%.", "{customer} cut invoice exceptions by 60%."),
+    ],
+)
+def test_a_result_after_a_run_in_label_is_a_fact_that_keeps_the_label(
+    sentence: str, text: str
+) -> None:
+    assert texts(sentence) == [text]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # PS-125: a clause before the colon, and no verb after it
+        "Conveyor results are more modest: 22% fewer unplanned stoppages, mostly from catching "
+        "misaligned drive belts.",
+        "Lead time: from 7 days: to 2.",
+    ],
+)
+def test_a_colon_that_is_no_run_in_label_keeps_the_sentence_out(sentence: str) -> None:
+    assert facts_of(sentence) == []
