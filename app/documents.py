@@ -45,7 +45,10 @@ def decode_text(raw: bytes, name: str) -> str:
     try:
         return unicode_text(raw)
     except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"{name}: not UTF-8 text (bad byte at offset {exc.start})") from exc
+        raise InvalidInputError(
+            f"{name}: not UTF-8 text, nor UTF-16 with a byte-order mark (bad byte at offset "
+            f"{exc.start})"
+        ) from exc
 
 
 def read_document(path: Path, max_chars: int) -> str:
@@ -72,7 +75,7 @@ def checked_text(text: str, name: str, max_chars: int) -> str:
     or more than `max_chars` (before any model is loaded for it)."""
     text = clean_text(text)
     if not text:
-        raise InvalidInputError(f"{name}: no text found in the file")
+        raise InvalidInputError(f"{name}: no text found")
     if len(text) > max_chars:
         raise InvalidInputError(
             f"{name}: {len(text):,} characters is over the limit of {max_chars:,} "

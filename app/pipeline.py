@@ -195,7 +195,7 @@ class Pipeline:
         for goal in unbacked_goals(draft.headline, claims, context.title)[:1]:
             warnings.append(
                 f'the headline speaks to the {context.title.name} goal "{goal.text}", which no '
-                "cited result names: check that the offering serves it before a seller says it"
+                "cited result backs: check that the offering serves it before a seller says it"
             )
         if not draft.body.strip():
             warnings.append(

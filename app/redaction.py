@@ -31,10 +31,19 @@ def redact(text: str, name: str, description: str) -> str:
     parts: list[str] = []
     last = 0
     for start, end, found in sorted(spans):
-        possessive = next((a for a in _APOSTROPHES if found.endswith(a)), "")
+        possessive = next((a for a in _APOSTROPHES if found.lower().endswith(a)), "")
+        if (
+            not possessive
+            and found[-1:] in ("s", "S")
+            and text[end : end + 1] in ("'", "’")
+            and text[end + 1 : end + 2] == " "
+            and text[end + 2 : end + 3].isalnum()
+            and text[start - 1 : start] not in ("'", "‘")  # a quoted name: 'Acme Logistics'
+        ):
+            possessive, end = f"{text[end]}s", end + 1  # "Acme Logistics' CFO"
         # "a manufacturer with five plants's controller" is no English: a possessive is
         # "the customer's" (the description is in the evidence's own customer field).
-        replacement = f"the customer{possessive}" if possessive else description
+        replacement = f"the customer{possessive[0]}s" if possessive else description
         if _starts_sentence(text, start):
             replacement = replacement[:1].upper() + replacement[1:]
         parts += [text[last:start], replacement]

@@ -31,3 +31,12 @@ DESCRIPTION = "a precision parts manufacturer with five plants"
 def test_a_confidential_customer_is_shown_only_by_its_description(text: str, shown: str) -> None:
     assert redact(text, NAME, DESCRIPTION) == shown
     assert "Brackley" not in shown and "plants's" not in shown
+
+
+def test_a_name_ending_in_s_takes_a_bare_apostrophe_as_its_possessive() -> None:
+    name, description = "Halden Logistics", "a regional logistics firm"
+    text = "Halden Logistics' CFO signed. We quoted 'Halden Logistics' twice; Halden Logistics'."
+    assert redact(text, name, description) == (
+        "The customer's CFO signed. We quoted 'a regional logistics firm' twice; a regional "
+        "logistics firm'."
+    )

@@ -164,10 +164,14 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
         message = f"no such endpoint: {request.method} {request.url.path} (see /docs)"
     if status == 405:
         # Starlette names only the first route's methods; a path may have several routes.
-        allowed = _allowed_methods(request)
-        headers["Allow"] = ", ".join(allowed)
-        use = " or ".join(allowed)
-        message = f"{request.method} is not allowed on {request.url.path}; use {use}"
+        allowed = _allowed_methods(request) or sorted(
+            (m.strip() for m in headers.get("Allow", "").split(",") if m.strip()),
+            key=lambda m: _METHODS.index(m) if m in _METHODS else len(_METHODS),
+        )
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+            use = " or ".join(allowed)
+            message = f"{request.method} is not allowed on {request.url.path}; use {use}"
     return error_response(request, status, code, message, headers=headers)
 
 
@@ -176,7 +180,8 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 def _allowed_methods(request: Request) -> list[str]:
     """The methods every route of this path takes, read from the app's OpenAPI paths."""
-    parts = request.url.path.rstrip("/").split("/")
+    path = request.url.path.removeprefix(request.scope.get("root_path", "") or "")
+    parts = path.rstrip("/").split("/")
     found: set[str] = set()
     for template, operations in request.app.openapi().get("paths", {}).items():
         pieces = template.rstrip("/").split("/")

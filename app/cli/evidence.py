@@ -66,10 +66,13 @@ def _per_note(items: list[object]) -> list[object]:
     for group in items:
         found = group.get("evidence") if isinstance(group, dict) else None
         for hit in found if isinstance(found, list) else []:
-            if not isinstance(hit, dict) or hit.get("chunk_id") in chunks:
+            if not isinstance(hit, dict) or not hit.get("note_id"):
+                continue  # nothing to cite it by
+            chunk = str(hit.get("chunk_id") or hit.get("text", ""))
+            if chunk in chunks:
                 continue
-            chunks.add(str(hit.get("chunk_id")))
-            key = str(hit.get("note_id"))
+            chunks.add(chunk)
+            key = str(hit["note_id"])
             if key in notes:
                 notes[key]["text"] = f"{notes[key].get('text', '')}\n\n{hit.get('text', '')}"
             else:

@@ -16,7 +16,7 @@ from rich.text import Text
 from app.cli.context import Context, FormatOption, OutputFormat, console, err_console
 from app.cli.evidence import load_evidence
 from app.documents import read_document
-from app.errors import InvalidInputError, PrimedError, ResourceError
+from app.errors import InvalidInputError, ResourceError
 from app.scores import ScoreCard
 from app.scoring.scorecard import ScoreInput
 
@@ -83,10 +83,13 @@ def guessed_product(ctx: Context, source: str) -> str | None:
     store's offerings, else the name its headline gives); said on stderr."""
     from app.offering import resolve_offering
 
-    try:
-        offerings = {name: o.aliases for name, o in ctx.store.offerings().items()}
-    except PrimedError:  # no store here: the copy's own headline may still name it
-        offerings = {}
+    offerings: dict[str, tuple[str, ...]] = {}
+    settings = ctx.settings
+    if settings.chroma_url or settings.chroma_path.exists():  # never create a store
+        try:
+            offerings = {name: o.aliases for name, o in ctx.store.offerings().items()}
+        except Exception:  # noqa: BLE001 - no store answers: the copy's headline may name it
+            offerings = {}
     name = resolve_offering(source, offerings).name
     if name:
         err_console.print(

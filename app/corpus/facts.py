@@ -91,7 +91,7 @@ _DANGLING = re.compile(
 _ANAPHOR = re.compile(
     r"\b(?:this|that|these|those)\s+(?:at|to|by|in|as|for|from|with|on|into|over)\b|"
     r"\bthe\s+(?:drop|change|saving|savings|reduction|improvement|difference|gain|increase|"
-    r"decrease|fall|rise|cut|result|results)\b(?!\s+(?:in|of|from|on|for)\b)",
+    r"decrease|fall|rise|cut|result|results)\b(?!\s+(?:in|of|from|on|for)\b|\s*:)",
     re.IGNORECASE,
 )
 # Case matters: "IT analysts" and "IT services" hold no pronoun.
@@ -353,7 +353,7 @@ def _normalise(sentence: str, context: NoteContext) -> str | None:
         text = pattern.sub(
             lambda m: CUSTOMER + ("'s" if m.group(0).endswith(("'s", "’s")) else ""), text
         )
-    text = _run_in_label(text, context)
+    text = _run_in_label(text)
     if re.search(r"[:→]|->", text):
         return None  # a label or a table row, not a sentence copy can reuse
     third = _third_person(text)
@@ -364,27 +364,25 @@ def _normalise(sentence: str, context: NoteContext) -> str | None:
     return _upper_first(third)
 
 
-# "Holiday peak hiring: time-to-fill went from 23 days to 9": a short run-in label, then a
-# sentence with its own verb (an arrow or a second colon make it a table row instead).
+# "Results: we cut exceptions by 60%": a generic run-in label before a sentence with its own
+# verb (an arrow or a second colon make it a table row instead). Any other label may change
+# what the sentence means ("Forecast:", "Other customers:", "Early data:"): say less.
 _RUN_IN = re.compile(r"^(?P<label>[A-Za-z][\w '’&/-]{1,40}?):\s+(?P<rest>[^:→]+)$")
 _GENERIC_LABELS = frozenset(
-    "result results outcome outcomes impact summary update net so far bottom line "
-    "in short the upshot".split(" ")
+    {"result", "results", "the result", "the results", "outcome", "outcomes", "impact"}
 )
 
 
-def _run_in_label(text: str, context: NoteContext) -> str:
-    """A run-in label made part of its sentence ("In holiday peak hiring, time-to-fill went
-    from 23 days to 9"); a generic one ("Results:") dropped. Anything else is left as it is."""
+def _run_in_label(text: str) -> str:
+    """A sentence after a generic run-in label ("Results:"), without the label; anything else
+    is left as it is (and a label then keeps it from being a fact)."""
     found = _RUN_IN.match(text)
     if found is None or "->" in text:
         return text
     label, rest = found.group("label").strip(), found.group("rest").strip()
-    if len(label.split()) > 5 or _VERBISH.search(label) or not _VERBISH.search(rest):
-        return text  # "Conveyor results are more modest: 22% fewer stoppages" is no label
-    if label.lower() in _GENERIC_LABELS:
-        return _upper_first(rest)
-    return f"In {_clause(label, context)}, {rest}"
+    if label.lower() not in _GENERIC_LABELS or not _VERBISH.search(rest):
+        return text
+    return _upper_first(rest)
 
 
 def _third_person(text: str) -> str | None:

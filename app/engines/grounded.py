@@ -181,17 +181,22 @@ class GroundedEngine:
 
     def _ranked_goals(self, context: EngineContext, picks: list[Pick]) -> list[Goal]:
         """The title's goals, best served by this copy and its evidence first: a goal a chosen
-        result names (as strictly as the kit matches results) counts most, so the headline
-        promises what a cited result backs; then a goal the evidence or the features name (as
-        strictly), then meaning (MiniLM similarity of the goal to the outcomes and features).
-        The pipeline warns when no cited result names the headline's goal."""
+        result names (as strictly as the kit matches results) counts most, then one a problem
+        it names blocks, so the headline promises what a cited result backs; then a goal the
+        evidence or the features name (as strictly), then meaning (MiniLM similarity of the
+        goal to the outcomes and features). The pipeline warns when no cited result backs the
+        headline's goal."""
         profile = context.title
         named = {g for p in picks for g in p.served.goals}
+        unblocked = {g for p in picks for g in p.served.backed_goals(profile)} - named
         wider = " ".join(
             [*(e.text for e in context.evidence), *(f.statement for f in context.features)]
         )
         named_wider = set(served(wider, profile).goals)
-        scores = {g.id: 3.0 * (g.id in named) + 1.0 * (g.id in named_wider) for g in profile.goals}
+        scores = {
+            g.id: 3.0 * (g.id in named) + 2.0 * (g.id in unblocked) + 1.0 * (g.id in named_wider)
+            for g in profile.goals
+        }
         chosen = " ".join(p.fact.source for p in picks)
         content = self.scorer.content
         if content is not None:

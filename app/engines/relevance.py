@@ -34,11 +34,10 @@ class Served:
             return "problem"
         return "need" if self.needs else None
 
-    def linked_goals(self, profile: TitleProfile) -> set[str]:
-        """The goals its problems block and its needs serve."""
-        return {p.blocks for p in profile.problems if p.id in self.problems} | {
-            n.serves for n in profile.needs if n.id in self.needs
-        }
+    def backed_goals(self, profile: TitleProfile) -> set[str]:
+        """The goals it backs: those it names, and those a problem it names blocks (a problem
+        removed is its goal served; a need met is not yet a goal reached)."""
+        return set(self.goals) | {p.blocks for p in profile.problems if p.id in self.problems}
 
 
 def served(text: str, profile: TitleProfile) -> Served:
@@ -61,12 +60,17 @@ def _named(text: str, items: Sequence[Keyworded]) -> tuple[str, ...]:
 
 
 def unbacked_goals(headline: str, claims: Sequence[Claim], profile: TitleProfile) -> list[Goal]:
-    """The title's goals the headline speaks to that no cited claim's result names: a promise
-    the copy's evidence does not back (empty when a cited claim backs one of them, or when no
-    claim cites anything: the copy then says it states no result)."""
+    """The title's goals the headline speaks to that no cited claim's result backs (names, or
+    names a problem that blocks it): a promise the copy's evidence does not back. Empty when a
+    cited claim backs one of them, or when no claim cites anything (the copy then says it
+    states no result)."""
     cited = [c for c in claims if c.evidence_ids]
     spoken = [g for g in profile.goals if g.id in goal_hits(headline, profile)]
     if not cited or not spoken:
         return []
-    backed = {g for c in cited for g in served(" ".join([c.text, *c.supports]), profile).goals}
+    backed = {
+        g
+        for c in cited
+        for g in served(" ".join([c.text, *c.supports]), profile).backed_goals(profile)
+    }
     return [] if any(g.id in backed for g in spoken) else spoken

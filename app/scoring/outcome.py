@@ -37,26 +37,34 @@ _TOO_COMMON_ZIPF = 5.3
 
 
 def _inflected(keyword: str) -> str:
-    """A keyword as a pattern: its last word in any plural, -d/-ed or -ing form."""
+    """A keyword as a pattern: its last word in any plural, -d/-ed or -ing form; only singular
+    or plural when the keyword is written as a plural noun ("books" is not "booked", "misses"
+    is not "missing")."""
     *head, last = keyword.lower().split()
     root = stem(last)
-    tail = (
-        re.escape(root[:-1]) + "(?:y|ies|ied)"
-        if root.endswith("y")
-        else re.escape(root) + "(?:s|es|d|ed|ing)?"
-    )
+    noun = root != last.replace("’", "'")
+    if root.endswith("y"):
+        tail = re.escape(root[:-1]) + ("(?:y|ies)" if noun else "(?:y|ies|ied)")
+    else:
+        tail = re.escape(root) + ("(?:s|es)?" if noun else "(?:s|es|d|ed|ing)?")
     return r"[\s-]+".join([*(re.escape(w) for w in head), tail])
+
+
+def _word_key(keyword: str) -> tuple[str, ...]:
+    """Keywords that are one word in two forms ("rep", "reps") share this key."""
+    *head, last = keyword.lower().split()
+    return (*head, stem(last))
 
 
 @lru_cache(maxsize=256)
 def _result_pattern(keywords: tuple[str, ...], others: tuple[str, ...]) -> re.Pattern[str] | None:
-    shared = {_inflected(k) for k in others if k.strip()}
+    shared = {_word_key(k) for k in others if k.strip()}
     bodies = sorted(
         {
-            body
+            _inflected(k)
             for k in keywords
             if k.strip()
-            and (body := _inflected(k)) not in shared
+            and _word_key(k) not in shared
             and (" " in k.strip() or zipf(k) < _TOO_COMMON_ZIPF)
         },
         key=len,

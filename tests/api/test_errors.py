@@ -36,6 +36,11 @@ def test_a_wrong_method_names_every_method_the_path_allows(sample_client: TestCl
     assert response.headers["allow"] == "GET, DELETE"
     error = assert_envelope(response.json(), "method_not_allowed")
     assert error["message"] == "PUT is not allowed on /v1/batches/abc; use GET or DELETE"
+    # a route outside the OpenAPI document keeps Starlette's own answer, never an empty Allow
+    response = sample_client.post("/openapi.json", headers=auth(RW))
+    assert response.status_code == 405 and response.headers["allow"] == "GET, HEAD"
+    message = assert_envelope(response.json(), "method_not_allowed")["message"]
+    assert message == "POST is not allowed on /openapi.json; use GET or HEAD"
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])

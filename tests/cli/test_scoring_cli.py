@@ -147,3 +147,16 @@ def test_score_accepts_search_json_of_a_whole_datasheet_as_evidence(
     common = ["score", str(rewrite), "-s", str(source), "--product", "LedgerFlow"]
     code, out, err = primed(capsys, *common, "-e", str(evidence), "--format", "md")
     assert "| grounding | 0 |" in out, (out, err)
+
+
+def test_score_never_creates_a_store_to_guess_the_product(
+    capsys: pytest.CaptureFixture[str],
+    files: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PRIMED_DATA_DIR", str(tmp_path / "nowhere"))
+    source, rewrite = files
+    code, _, err = primed(capsys, "score", str(rewrite), "-s", str(source))
+    assert "product: LedgerFlow (guessed" in err and code in (0, 1)
+    assert not (tmp_path / "nowhere").exists()

@@ -63,6 +63,15 @@ def test_a_headline_goal_a_cited_result_names_is_backed(claim: Claim) -> None:
     assert unbacked_goals(CLOSE, [claim], profile("CFO")) == []
 
 
+def test_a_result_that_removes_a_problem_backs_the_goal_the_problem_blocks() -> None:
+    # COO: "expediting" is the problem overtime-firefighting, which blocks lower-unit-cost.
+    coo = profile("COO")
+    claims = [cited("At a pump maker, the COO reports expediting costs down about 40% [PS-115].")]
+    assert served(claims[0].text, coo).backed_goals(coo) == {"lower-unit-cost"}
+    assert unbacked_goals("Lower cost per unit without cutting quality.", claims, coo) == []
+    assert unbacked_goals("Cut unplanned downtime on critical equipment.", claims, coo)
+
+
 def test_a_headline_is_not_judged_when_no_claim_cites_anything() -> None:
     claims = [Claim(kind="need", text="Your team can see cash every morning.", supported=False)]
     assert unbacked_goals(CLOSE, claims, profile("CFO")) == []

@@ -23,6 +23,8 @@ from app.titles import TitleRegistry
         ("vp-sales", "quota-attainment", "The number of manual journal entries fell by 40%."),
         # A keyword inside another word ("reports") names nothing.
         ("vp-sales", "quota-attainment", "Month-end reports went out in 2 days, not 5."),
+        # PS-012: a keyword written as a plural noun is a noun: "books" is not "booked".
+        ("cfo", "faster-close", "Days to first booked meeting fell from 19 to 12."),
     ],
 )
 def test_a_result_sharing_only_a_loose_keyword_with_a_goal_does_not_serve_it(
@@ -57,4 +59,9 @@ def test_result_names_takes_plurals_and_past_tenses_of_the_last_word_only(
     assert result_names("three new entities", ["new entity"])
     assert not result_names("a closet", ["reconciliation"])
     assert not result_names("Reps", ["reps"], others=["rep"])
+    # a plural keyword takes its singular, never a verb form: "misses" is not "missing"
+    assert result_names("Two misses in a row.", ["misses"])
+    assert not result_names("Parcels missing their slot fell by 60%.", ["misses"])
+    assert result_names("One company moved.", ["companies"])
+    assert not result_names("The books were booked.", ["bookings"])
     assert not result_serves("Quota attainment rose.", titles.get("vp-sales"), "no-such-goal")
