@@ -27,7 +27,7 @@ class Served:
     @property
     def kind(self) -> Kind | None:
         """The claim kind a sentence of this result makes; None when it serves the title in
-        nothing (such a result is not cited to this title)."""
+        nothing (then it is cited only when its note was written for the title)."""
         if self.goals:
             return "goal"
         if self.problems:
