@@ -26,6 +26,12 @@ DESCRIPTION = "a precision parts manufacturer with five plants"
         # a possessive: "...five plants's controller" was no English
         ("Brackley's controller signed off.", "The customer's controller signed off."),
         ("We met Brackley’s controller.", "We met the customer’s controller."),
+        # in capitals, as a heading writes it
+        (
+            "BRACKLEY KICK-OFF NOTES",
+            "A precision parts manufacturer with five plants KICK-OFF NOTES",
+        ),
+        ("BRACKLEY'S plant.", "The customer's plant."),
     ],
 )
 def test_a_confidential_customer_is_shown_only_by_its_description(text: str, shown: str) -> None:

@@ -34,7 +34,8 @@ LINE_NAME_SCAN = re.compile(NAME_SCAN.pattern.replace(r"\s+", r"[^\S\n]+"))
 def confidential_patterns(name: str) -> tuple[re.Pattern[str], ...]:
     """How a customer's name can show up: in full (any case), shortened to its first words
     ("Alder Falls Water" for "Alder Falls Water Department"), or by its distinctive first word
-    ("Greyfield", "Greyfield's"), which people use as a short name. Longest first."""
+    ("Greyfield", "Greyfield's", "GREYFIELD'S"), which people use as a short name. Longest
+    first."""
     return tuple(m.regex for m in confidential_matchers(name))
 
 
@@ -74,6 +75,13 @@ def confidential_matchers(name: str) -> tuple[NameMatcher, ...]:
         matchers.append(
             NameMatcher(re.compile(rf"(?<!\w){re.escape(first)}(?:'s|’s)?(?!\w)"), first, False)
         )
+        if first.upper() != first:  # as a heading or a shout writes it: "NORHAVEN'S"
+            shout = first.upper()
+            matchers.append(
+                NameMatcher(
+                    re.compile(rf"(?<!\w){re.escape(shout)}(?:['’][sS])?(?!\w)"), shout, False
+                )
+            )
     return tuple(matchers)
 
 

@@ -209,9 +209,11 @@ def test_numbers_written_as_words_are_grounded_like_digits(scorer: Scorer) -> No
     assert [s.text for s in invented.measures["grounding"].spans] == ["forty percent"]
 
 
-def test_confidential_first_name_and_possessive_are_caught(scorer: Scorer) -> None:
-    spans = card(scorer, GOOD + " Ashcombe's depots agree.").measures["grounding"].spans
-    assert [(s.kind, s.text) for s in spans] == [("confidential-customer", "Ashcombe's")]
+@pytest.mark.parametrize("named", ["Ashcombe's", "ASHCOMBE'S", "ASHCOMBE"])
+def test_confidential_first_name_and_possessive_are_caught(scorer: Scorer, named: str) -> None:
+    # In capitals too, as a heading writes it: "ASHCOMBE'S" went through.
+    spans = card(scorer, GOOD + f" {named} depots agree.").measures["grounding"].spans
+    assert [(s.kind, s.text) for s in spans] == [("confidential-customer", named)]
 
 
 def test_claim_text_with_invented_numbers_or_confidential_names_is_ungrounded(
