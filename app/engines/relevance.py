@@ -1,5 +1,5 @@
 """What a case-note result does for a title: the goals it names, the problems and needs it
-speaks to. Matched as strictly as the kit matches results (`result_names`: whole words, a
+speaks to. Matched as strictly as the kit matches results (`named_items`: whole words, a
 keyword another item of the same list shares never counts, no word too common to name
 anything), so a result is cited to an executive only for what it says ("all approved" is not
 "AP", "bookings" is not "books")."""
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from app.domain import Claim, Goal, Keyworded, TitleProfile
-from app.scoring.outcome import goal_hits, result_names
+from app.domain import Claim, Goal, TitleProfile
+from app.scoring.outcome import goal_hits, named_items
 
 Kind = Literal["goal", "problem", "need"]
 
@@ -43,19 +43,9 @@ class Served:
 def served(text: str, profile: TitleProfile) -> Served:
     """What the result `text` does for the title."""
     return Served(
-        goals=_named(text, profile.goals),
-        problems=_named(text, profile.problems),
-        needs=_named(text, profile.needs),
-    )
-
-
-def _named(text: str, items: Sequence[Keyworded]) -> tuple[str, ...]:
-    return tuple(
-        item.id
-        for item in items
-        if result_names(
-            text, item.keywords, [k for other in items if other is not item for k in other.keywords]
-        )
+        goals=named_items(text, profile.goals),
+        problems=named_items(text, profile.problems),
+        needs=named_items(text, profile.needs),
     )
 
 

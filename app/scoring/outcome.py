@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from app.domain import Claim, TitleProfile
+from app.domain import Claim, Keyworded, TitleProfile
 from app.scores import Span
 from app.scoring.words import stem, zipf
 from app.text import sentence_spans, split_sentences
@@ -88,11 +88,19 @@ def result_names(text: str, keywords: Sequence[str], others: Sequence[str] = ())
 def result_serves(text: str, profile: TitleProfile, goal_id: str) -> bool:
     """Does a note's result name this goal of the title (result_names, the other goals'
     keywords shared)?"""
-    goal = next((g for g in profile.goals if g.id == goal_id), None)
-    if goal is None:
-        return False
-    others = [k for g in profile.goals if g.id != goal_id for k in g.keywords]
-    return result_names(text, goal.keywords, others)
+    return goal_id in named_items(text, profile.goals)
+
+
+def named_items(text: str, items: Sequence[Keyworded]) -> tuple[str, ...]:
+    """Ids of the goals, problems or needs (one list) a note's result names: result_names, a
+    keyword another item of the list shares never counting."""
+    return tuple(
+        item.id
+        for item in items
+        if result_names(
+            text, item.keywords, [k for other in items if other is not item for k in other.keywords]
+        )
+    )
 
 
 def first_sentence(text: str) -> str:

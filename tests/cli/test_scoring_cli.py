@@ -17,6 +17,17 @@ GOOD = (
 )
 
 
+# One hit of `primed search --format json`.
+SEARCH_HIT = {
+    "note_id": "PS-014",
+    "chunk_id": "PS-014#0",
+    "score": 0.5,
+    "text": "Month-end close went from 9 working days to 4.",
+    "customer": "a logistics company",
+    "publishable": False,
+}
+
+
 @pytest.fixture
 def files(tmp_path: Path) -> tuple[Path, Path]:
     source = tmp_path / "source.md"
@@ -64,21 +75,7 @@ def test_score_accepts_search_json_as_evidence(
 ) -> None:
     source, rewrite = files
     evidence = tmp_path / "evidence.json"
-    evidence.write_text(
-        json.dumps(
-            [
-                {
-                    "note_id": "PS-014",
-                    "chunk_id": "PS-014#0",
-                    "score": 0.5,
-                    "text": "Month-end close went from 9 working days to 4.",
-                    "customer": "a logistics company",
-                    "customer_name": "Ashcombe Freight",
-                    "publishable": False,
-                }
-            ]
-        )
-    )
+    evidence.write_text(json.dumps([{**SEARCH_HIT, "customer_name": "Ashcombe Freight"}]))
     code, out, _ = primed(
         capsys, "score", str(rewrite), "-s", str(source), "-e", str(evidence), "--format", "md"
     )
@@ -130,14 +127,7 @@ def test_score_accepts_search_json_of_a_whole_datasheet_as_evidence(
 ) -> None:
     # `primed search --file` answers per feature; the same note may come back for several.
     source, rewrite = files
-    hit = {
-        "note_id": "PS-014",
-        "chunk_id": "PS-014#0",
-        "score": 0.5,
-        "text": "Month-end close went from 9 working days to 4.",
-        "customer": "a logistics company",
-        "publishable": False,
-    }
+    hit = SEARCH_HIT
     per_feature = [
         {"feature": {"id": "F1", "statement": "Consolidation"}, "evidence": [hit]},
         {"feature": {"id": "F2", "statement": "Matching"}, "evidence": [hit]},
