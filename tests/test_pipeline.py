@@ -11,7 +11,7 @@ from app.config import PROJECT_ROOT, Settings
 from app.corpus.store import CaseNoteStore
 from app.domain import Draft, Sentence
 from app.engines.registry import build_engines
-from app.engines.relevance import served
+from app.engines.relevance import served, speaks_most_to
 from app.errors import EmptyStoreError, InvalidInputError, UnknownTitleError
 from app.evals.suite import load_notes
 from app.guard import drop_failing
@@ -438,6 +438,50 @@ def test_a_result_is_cited_only_when_it_serves_the_title_or_its_note_was_written
         for note_id in claim.evidence_ids:
             speaks = served(" ".join([claim.text, *claim.supports]), profile).kind
             assert speaks or note_id in written_for, (note_id, claim.text)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "title", "note"),
+    [
+        # "Standing admin access to production went from 180 engineers to 12 break-glass
+        # accounts": written for the VP Engineering and CTO; "admin" is a VP Sales' admin time.
+        ("keystone-id-overview.md", "VP Sales", "PS-017"),
+        # "The COO reports expediting costs down about 40%" (for the VP Sales and COO):
+        # "costs" is not a VP Engineering's tooling cost.
+        ("pipelineiq-forecasting.md", "VP Engineering", "PS-115"),
+        # "Manual journal entries dropped ..." (for the CFO and CIO): not an HR team's manual
+        # work.
+        ("ledgerflow-platform.md", "CHRO", "PS-007"),
+        # "Solvane now closes its 38 project SPVs in 8 working days" (for the CFO and COO): not
+        # a CIO's projects.
+        ("ledgerflow-platform.md", "CIO", "PS-005"),
+    ],
+)
+def test_a_result_written_for_other_titles_is_not_cited_for_a_word_it_shares_with_this_one(
+    pipeline: Pipeline, sheet: str, title: str, note: str
+) -> None:
+    copy = (DATASHEETS / sheet).read_text(encoding="utf-8")
+    result = pipeline.rewrite(request(copy, title))
+    cited = {i for claim in result.claims for i in claim.evidence_ids}
+    assert note not in cited, result.text
+
+
+def test_a_result_written_for_other_titles_is_cited_when_it_speaks_most_to_this_one(
+    scorer: Scorer, titles: TitleRegistry
+) -> None:
+    assert scorer.content is not None
+    embed = scorer.content.embed
+    vpe = titles.get("VP Engineering")
+    written_for = [titles.get("COO"), titles.get("CTO")]
+    # RW-012's result, its note written for the COO and CTO.
+    releases = "releases to all plants went from 4 a year to 31"
+    assert served(releases, vpe).kind is not None
+    assert speaks_most_to(releases, vpe, written_for, embed)
+    admin = "Standing admin access to production went from 180 engineers to 12 break-glass accounts"
+    vp_sales = titles.get("VP Sales")
+    assert served(admin, vp_sales).kind is not None  # the word is shared ...
+    written_for = [titles.get("VP Engineering"), titles.get("CTO")]  # PS-017's
+    assert not speaks_most_to(admin, vp_sales, written_for, embed)
 
 
 def test_a_headline_goal_no_cited_result_names_is_flagged(pipeline: Pipeline) -> None:

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.schemas import ErrorBody, ErrorDetail, FieldProblem
@@ -179,17 +180,15 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 def _allowed_methods(request: Request) -> list[str]:
-    """The methods every route of this path takes, read from the app's OpenAPI paths."""
-    path = request.url.path.removeprefix(request.scope.get("root_path", "") or "")
-    parts = path.rstrip("/").split("/")
-    found: set[str] = set()
-    for template, operations in request.app.openapi().get("paths", {}).items():
-        pieces = template.rstrip("/").split("/")
-        if len(pieces) == len(parts) and all(
-            p == q or (p.startswith("{") and q) for p, q in zip(pieces, parts, strict=True)
-        ):
-            found.update(m.upper() for m in operations if m.upper() in _METHODS)
-    return sorted(found, key=_METHODS.index)
+    """The methods some route of the app takes on this path, asked of the routes themselves
+    (Starlette's `matches`, as routing does: included routers, root_path and routes kept out
+    of OpenAPI, like HEAD /healthz, all count)."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.routes):
+            allowed.append(method)
+    return allowed
 
 
 async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -32,7 +32,7 @@ def load_evidence(path: Path) -> list[EvidenceText]:
             ) from exc
         if not isinstance(items, list):
             raise InvalidInputError(f"{path}: expected a JSON list of evidence")
-        items = _per_note(items)
+        items = _per_note(items, path)
         for item in items:
             if isinstance(item, dict) and "id" not in item and "note_id" in item:
                 item["id"] = item["note_id"]
@@ -56,18 +56,22 @@ def load_evidence(path: Path) -> list[EvidenceText]:
     return [note_evidence(note) for note, _ in loaded.notes]
 
 
-def _per_note(items: list[object]) -> list[object]:
+def _per_note(items: list[object], path: Path) -> list[object]:
     """`primed search --file` output ({feature, evidence} per feature) as one item per note:
-    the chunks a note gave several features, each once, in one text."""
+    the chunks a note gave several features, each once, in one text. A hit without a note id
+    is an error: there is nothing to cite it by, and dropping it would score the rewrite
+    against less evidence than the file holds."""
     if not any(isinstance(i, dict) and "feature" in i and "evidence" in i for i in items):
         return items
     notes: dict[str, dict[str, object]] = {}
     chunks: set[str] = set()
-    for group in items:
+    for number, group in enumerate(items, start=1):
         found = group.get("evidence") if isinstance(group, dict) else None
-        for hit in found if isinstance(found, list) else []:
+        for place, hit in enumerate(found if isinstance(found, list) else [], start=1):
             if not isinstance(hit, dict) or not hit.get("note_id"):
-                continue  # nothing to cite it by
+                raise InvalidInputError(
+                    f"{path}: feature {number}, hit {place} has no note_id: nothing to cite it by"
+                )
             chunk = str(hit.get("chunk_id") or hit.get("text", ""))
             if chunk in chunks:
                 continue

@@ -6,9 +6,11 @@ anything), so a result is cited to an executive only for what it says ("all appr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+import numpy as np
 
 from app.domain import Claim, Goal, TitleProfile
 from app.scoring.outcome import goal_hits, named_items
@@ -47,6 +49,29 @@ def served(text: str, profile: TitleProfile) -> Served:
         problems=named_items(text, profile.problems),
         needs=named_items(text, profile.needs),
     )
+
+
+def speaks_most_to(
+    text: str,
+    profile: TitleProfile,
+    written_for: Sequence[TitleProfile],
+    embed: Callable[[list[str]], np.ndarray],
+) -> bool:
+    """Does a result of a note written for other titles speak to `profile` at least as much as
+    to each of them? Each title's fit is the result's best MiniLM similarity to one of its
+    goals or problems. A keyword alone misreads senses: "standing admin access to production"
+    is not a VP Sales' admin time, "project SPVs" are not a CIO's projects, "book value" is not
+    the books a CFO closes; the consultant named whom the result is for, and a result that fits
+    a title better than those is rare ("releases to all plants went from 4 a year to 31" fits
+    a VP Engineering better than the COO and CTO its note names)."""
+
+    def fit(title: TitleProfile, vector: np.ndarray) -> float:
+        texts = [*(g.text for g in title.goals), *(p.text for p in title.problems)]
+        return float(np.max(embed(texts) @ vector)) if texts else 0.0
+
+    vector = embed([text])[0]
+    own = fit(profile, vector)
+    return all(own >= fit(other, vector) for other in written_for if other.id != profile.id)
 
 
 def unbacked_goals(headline: str, claims: Sequence[Claim], profile: TitleProfile) -> list[Goal]:

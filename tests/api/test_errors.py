@@ -49,6 +49,9 @@ def test_health_endpoints_answer_head_as_load_balancers_probe(
 ) -> None:
     response = sample_client.head(path)
     assert response.status_code == 200 and response.content == b""
+    # and a wrong method is told so: Allow named GET only, though HEAD answers
+    response = sample_client.post(path)
+    assert response.status_code == 405 and response.headers["allow"] == "GET, HEAD"
 
 
 def test_validation_errors_name_each_field(sample_client: TestClient) -> None:

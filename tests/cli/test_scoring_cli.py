@@ -139,6 +139,21 @@ def test_score_accepts_search_json_of_a_whole_datasheet_as_evidence(
     assert "| grounding | 0 |" in out, (out, err)
 
 
+def test_search_json_with_a_hit_without_a_note_id_is_refused_not_dropped(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    source, rewrite = files
+    nameless = {k: v for k, v in SEARCH_HIT.items() if k != "note_id"}
+    per_feature = [
+        {"feature": {"id": "F1", "statement": "Consolidation"}, "evidence": [SEARCH_HIT]},
+        {"feature": {"id": "F2", "statement": "Matching"}, "evidence": [SEARCH_HIT, nameless]},
+    ]
+    evidence = tmp_path / "search.json"
+    evidence.write_text(json.dumps(per_feature))
+    code, _, err = primed(capsys, "score", str(rewrite), "-s", str(source), "-e", str(evidence))
+    assert code == 2 and "feature 2, hit 2 has no note_id" in err, err
+
+
 def test_score_never_creates_a_store_to_guess_the_product(
     capsys: pytest.CaptureFixture[str],
     files: tuple[Path, Path],
