@@ -18,7 +18,7 @@ from app.domain import (
 )
 from app.engines.base import Engine, EngineContext, Engines
 from app.engines.plain_features import plain_features
-from app.engines.relevance import unbacked_goals
+from app.engines.relevance import citable_facts, unbacked_goals
 from app.errors import EmptyStoreError, InvalidInputError, PrimedError
 from app.features import Feature, kept_features
 from app.guard import (
@@ -311,7 +311,16 @@ class Pipeline:
                 if kept is None or item.score > kept.score:
                     by_note[item.note_id] = item
                 context.feature_map.setdefault(item.chunk_id, []).append(feature.id)
-        context.evidence = sorted(by_note.values(), key=lambda e: -e.score)
+        # Only results the title may be cited (relevance.citable_facts): the LLM is never shown,
+        # and the guard never demands a citation of, a result that is another title's business.
+        content = self.scorer.content
+        embed = content.embed if content is not None else None
+        context.evidence = [
+            item.model_copy(
+                update={"facts": citable_facts(item, context.title, self.titles, embed)}
+            )
+            for item in sorted(by_note.values(), key=lambda e: -e.score)
+        ]
 
     def offerings(self) -> dict[str, tuple[str, ...]]:
         return {name: o.aliases for name, o in self.retriever.store.offerings().items()}

@@ -10,6 +10,7 @@ import pytest
 from app.config import PROJECT_ROOT, Settings
 from app.corpus.store import CaseNoteStore
 from app.domain import Draft, Sentence
+from app.engines.llm import prompt_variables
 from app.engines.registry import build_engines
 from app.engines.relevance import served, speaks_most_to
 from app.errors import EmptyStoreError, InvalidInputError, UnknownTitleError
@@ -464,6 +465,21 @@ def test_a_result_written_for_other_titles_is_not_cited_for_a_word_it_shares_wit
     result = pipeline.rewrite(request(copy, title))
     cited = {i for claim in result.claims for i in claim.evidence_ids}
     assert note not in cited, result.text
+
+
+def test_a_model_is_never_shown_a_result_that_is_another_titles_business(
+    pipeline: Pipeline,
+) -> None:
+    # The LLM engine's prompt lists the gathered evidence's facts: PS-017's "standing admin
+    # access to production" (written for the VP Engineering and CTO) must not reach a prompt
+    # for a VP Sales, nor make the guard demand that the draft cite it.
+    copy = (DATASHEETS / "keystone-id-overview.md").read_text(encoding="utf-8")
+    _, context = pipeline.rewrite_with_context(request(copy, "VP Sales"))
+    assert "PS-017" in {e.note_id for e in context.evidence}  # retrieved ...
+    shown = prompt_variables(context)["evidence"]
+    assert "admin access" not in shown.lower(), shown  # ... but none of its results shown
+    _, for_cto = pipeline.rewrite_with_context(request(copy, "CTO"))
+    assert "admin access" in prompt_variables(for_cto)["evidence"].lower()
 
 
 def test_a_result_written_for_other_titles_is_cited_when_it_speaks_most_to_this_one(

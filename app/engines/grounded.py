@@ -16,7 +16,7 @@ import numpy as np
 from app.citing import fact_sentence, lower_first, shown_source, support, upper_first
 from app.domain import Draft, Evidence, Fact, Goal, Need, Sentence
 from app.engines.base import EngineContext
-from app.engines.relevance import Served, served, speaks_most_to
+from app.engines.relevance import Served, citable_facts, served
 from app.scores import Span
 from app.scoring.names import NAME
 from app.scoring.outcome import result_serves
@@ -101,11 +101,9 @@ class GroundedEngine:
             best: Pick | None = None
             # The consultant wrote the note for this title, or its result names what the title
             # wants: anything else is true but not this executive's business (say less).
-            tagged = context.title.id in evidence.titles
-            for fact in evidence.facts:
+            embed = self.scorer.content.embed if self.scorer.content else None
+            for fact in citable_facts(evidence, context.title, self.scorer.titles, embed):
                 does = served(fact.source, context.title)
-                if not tagged and (does.kind is None or not self._ours(context, fact, evidence)):
-                    continue
                 sentence = fact_sentence(fact, evidence)
                 if not self._usable(sentence, evidence, source_terms, context):
                     continue
@@ -119,19 +117,6 @@ class GroundedEngine:
             if len(picks) == MAX_CLAIMS:
                 break
         return picks
-
-    def _ours(self, context: EngineContext, fact: Fact, evidence: Evidence) -> bool:
-        """May a result that names the title's goal, problem or need be cited to it although
-        its note was not written for it? Only when the note names no title at all (nothing
-        says whom it is for), or the result speaks to this title at least as much as to any
-        title the note names (`speaks_most_to`); never without the embedder to tell."""
-        if not evidence.titles:
-            return True
-        if self.scorer.content is None:
-            return False
-        known = {p.id: p for p in self.scorer.titles}
-        others = [known[t] for t in evidence.titles if t in known]  # a store's older titles
-        return speaks_most_to(fact.source, context.title, others, self.scorer.content.embed)
 
     def _labelled(self, evidence: Evidence, source_terms: list[Term]) -> Evidence:
         return labelled(evidence, self.scorer, source_terms)

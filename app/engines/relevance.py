@@ -6,13 +6,13 @@ anything), so a result is cited to an executive only for what it says ("all appr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from app.domain import Claim, Goal, TitleProfile
+from app.domain import Claim, Evidence, Fact, Goal, TitleProfile
 from app.scoring.outcome import goal_hits, named_items
 
 Kind = Literal["goal", "problem", "need"]
@@ -72,6 +72,31 @@ def speaks_most_to(
     vector = embed([text])[0]
     own = fit(profile, vector)
     return all(own >= fit(other, vector) for other in written_for if other.id != profile.id)
+
+
+def citable_facts(
+    evidence: Evidence,
+    profile: TitleProfile,
+    titles: Iterable[TitleProfile],
+    embed: Callable[[list[str]], np.ndarray] | None,
+) -> list[Fact]:
+    """The note's results a rewrite for `profile` may cite: all of them when the consultant
+    wrote the note for this title; otherwise those that name one of its goals, problems or
+    needs in their own words (`served`) and, when the note names whom it is for, speak to this
+    title at least as much as to each of those (`speaks_most_to`; never without the embedder
+    to tell). `titles` resolves the note's title ids (ids a store holds from older profiles
+    are left out)."""
+    if profile.id in evidence.titles:
+        return list(evidence.facts)
+    known = {title.id: title for title in titles}
+    others = [known[t] for t in evidence.titles if t in known]
+
+    def ours(text: str) -> bool:
+        if served(text, profile).kind is None:
+            return False
+        return not others or (embed is not None and speaks_most_to(text, profile, others, embed))
+
+    return [fact for fact in evidence.facts if ours(fact.source)]
 
 
 def unbacked_goals(headline: str, claims: Sequence[Claim], profile: TitleProfile) -> list[Goal]:
