@@ -91,7 +91,8 @@ class Pipeline:
         return self.rewrite_with_context(request)[0]
 
     def rewrite_with_context(self, request: RewriteRequest) -> tuple[Rewrite, EngineContext]:
-        """The Rewrite and what it was built from (evals re-score with the full evidence)."""
+        """The Rewrite and what it was built from (evals re-score with the evidence it was
+        written from: the gathered notes, with the results the title may be cited)."""
         copy = check_copy(request.copy_text, self.settings.max_copy_chars)
         profile = self.titles.get(request.title)
         engine_name = self.engines.auto() if request.engine == "auto" else request.engine
@@ -220,11 +221,23 @@ class Pipeline:
         )
 
     def _checked(self, context: EngineContext, draft: Draft, warnings: list[str]) -> Draft:
-        checked = check_citations(draft, context.evidence, context.product)
-        if checked.removed:
+        # A note none of whose results this title may be cited (written for other titles) is
+        # never shown to a model; a citation of it anyway goes, whatever its passage supports.
+        title = context.title
+        foreign = {e.note_id for e in context.evidence if not e.facts and title.id not in e.titles}
+        cited = {i for s in draft.sentences for i in s.evidence_ids}
+        if foreign & cited:
+            warnings.append(
+                f"removed citations of notes written for other titles, whose results do not "
+                f"speak to a {title.name}: "
+                + ", ".join(sorted(foreign & cited))
+            )
+        allowed = [e for e in context.evidence if e.note_id not in foreign]
+        checked = check_citations(draft, allowed, context.product)
+        if removed := sorted(set(checked.removed) - foreign):
             warnings.append(
                 "removed citations of notes that do not support their sentence: "
-                + ", ".join(sorted(set(checked.removed)))
+                + ", ".join(removed)
             )
         return checked.draft
 

@@ -10,6 +10,7 @@ import pytest
 from app.config import PROJECT_ROOT, Settings
 from app.corpus.store import CaseNoteStore
 from app.domain import Draft, Sentence
+from app.engines.base import EngineContext, Engines
 from app.engines.llm import prompt_variables
 from app.engines.registry import build_engines
 from app.engines.relevance import served, speaks_most_to
@@ -18,6 +19,7 @@ from app.evals.suite import load_notes
 from app.guard import drop_failing
 from app.pipeline import Pipeline, RewriteRequest
 from app.retrieve import Retriever
+from app.scores import Span
 from app.scoring.factory import build_scorer
 from app.scoring.scorecard import Scorer
 from app.titles import TitleRegistry
@@ -480,6 +482,59 @@ def test_a_model_is_never_shown_a_result_that_is_another_titles_business(
     assert "admin access" not in shown.lower(), shown  # ... but none of its results shown
     _, for_cto = pipeline.rewrite_with_context(request(copy, "CTO"))
     assert "admin access" in prompt_variables(for_cto)["evidence"].lower()
+
+
+class RecordedModel:
+    """A model's recorded answer, as the pipeline receives it from the llm engine."""
+
+    name = "llm"
+    uses_evidence = True
+    guarded = True
+    revisable = False
+    model = "recorded"
+
+    def __init__(self, draft: Draft) -> None:
+        self.draft = draft
+
+    def generate(self, context: EngineContext) -> Draft:
+        del context  # the answer was recorded
+        return self.draft
+
+    def revise(self, context: EngineContext, draft: Draft, problems: list[Span]) -> Draft:
+        del context, problems
+        return draft
+
+
+def test_a_models_citation_of_a_note_that_is_another_titles_business_is_removed(
+    sample_retriever: Retriever, scorer: Scorer
+) -> None:
+    # Never shown PS-017's results, a model may still cite the note (an id guessed or copied):
+    # its passage supports the sentence, but the result is not a VP Sales' business.
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    recorded = RecordedModel(
+        Draft(
+            headline="Give reps more time actually selling",
+            sentences=[
+                Sentence(
+                    text="Standing admin access to production went from 180 engineers to 12 "
+                    "break-glass accounts.",
+                    kind="goal",
+                    evidence_ids=["PS-017"],
+                )
+            ],
+        )
+    )
+    grounded = build_engines(settings, scorer)
+    engines = Engines(create=lambda _: recorded, auto=lambda: "llm", fallback=grounded.fallback)
+    copy = (DATASHEETS / "keystone-id-overview.md").read_text(encoding="utf-8")
+    result = Pipeline(settings, sample_retriever, scorer, engines).rewrite(
+        request(copy, "VP Sales", engine="llm")
+    )
+    assert "PS-017" not in {i for claim in result.claims for i in claim.evidence_ids}
+    assert any(
+        w.startswith("removed citations of notes written for other titles") and "PS-017" in w
+        for w in result.warnings
+    ), result.warnings
 
 
 def test_a_result_written_for_other_titles_is_cited_when_it_speaks_most_to_this_one(

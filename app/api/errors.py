@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Match
+from starlette.routing import Host, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.schemas import ErrorBody, ErrorDetail, FieldProblem
@@ -183,10 +183,12 @@ def _allowed_methods(request: Request) -> list[str]:
     """The methods some route of the app takes on this path, asked of the routes themselves
     (Starlette's `matches`, as routing does: included routers, root_path and routes kept out
     of OpenAPI, like HEAD /healthz, all count)."""
+    # A Mount or Host matches every method (its own app answers a 405): left out.
+    routes = [route for route in request.app.routes if not isinstance(route, (Mount, Host))]
     allowed = []
     for method in _METHODS:
         scope = {**request.scope, "method": method}
-        if any(route.matches(scope)[0] == Match.FULL for route in request.app.routes):
+        if any(route.matches(scope)[0] == Match.FULL for route in routes):
             allowed.append(method)
     return allowed
 

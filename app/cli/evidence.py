@@ -67,7 +67,12 @@ def _per_note(items: list[object], path: Path) -> list[object]:
     chunks: set[str] = set()
     for number, group in enumerate(items, start=1):
         found = group.get("evidence") if isinstance(group, dict) else None
-        for place, hit in enumerate(found if isinstance(found, list) else [], start=1):
+        if not isinstance(found, list):
+            raise InvalidInputError(
+                f"{path}: feature {number} is not {{feature, evidence: [hits]}} as "
+                "`primed search --file --format json` writes it"
+            )
+        for place, hit in enumerate(found, start=1):
             if not isinstance(hit, dict) or not hit.get("note_id"):
                 raise InvalidInputError(
                     f"{path}: feature {number}, hit {place} has no note_id: nothing to cite it by"

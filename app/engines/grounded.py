@@ -99,8 +99,10 @@ class GroundedEngine:
         for found in sorted(context.evidence, key=lambda e: -e.score):
             evidence = self._labelled(found, source_terms)
             best: Pick | None = None
-            # The consultant wrote the note for this title, or its result names what the title
-            # wants: anything else is true but not this executive's business (say less).
+            # Only results this title may be cited (relevance.citable_facts: the note was
+            # written for it, or the result names what it wants and speaks most to it): anything
+            # else is true but not this executive's business (say less). The pipeline's evidence
+            # is filtered so already; the engine does not rely on it.
             embed = self.scorer.content.embed if self.scorer.content else None
             for fact in citable_facts(evidence, context.title, self.scorer.titles, embed):
                 does = served(fact.source, context.title)

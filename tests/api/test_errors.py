@@ -49,7 +49,7 @@ def test_health_endpoints_answer_head_as_load_balancers_probe(
 ) -> None:
     response = sample_client.head(path)
     assert response.status_code == 200 and response.content == b""
-    # and a wrong method is told so: Allow named GET only, though HEAD answers
+    # and a wrong method is told both (Allow used to name GET only, though HEAD answers)
     response = sample_client.post(path)
     assert response.status_code == 405 and response.headers["allow"] == "GET, HEAD"
 

@@ -152,6 +152,10 @@ def test_search_json_with_a_hit_without_a_note_id_is_refused_not_dropped(
     evidence.write_text(json.dumps(per_feature))
     code, _, err = primed(capsys, "score", str(rewrite), "-s", str(source), "-e", str(evidence))
     assert code == 2 and "feature 2, hit 2 has no note_id" in err, err
+    per_feature[1]["evidence"] = SEARCH_HIT  # one hit, not a list of them: not dropped either
+    evidence.write_text(json.dumps(per_feature))
+    code, _, err = primed(capsys, "score", str(rewrite), "-s", str(source), "-e", str(evidence))
+    assert code == 2 and "feature 2 is not {feature, evidence: [hits]}" in err, err
 
 
 def test_score_never_creates_a_store_to_guess_the_product(
