@@ -229,8 +229,7 @@ class Pipeline:
         if foreign & cited:
             warnings.append(
                 f"removed citations of notes written for other titles, whose results do not "
-                f"speak to a {title.name}: "
-                + ", ".join(sorted(foreign & cited))
+                f"speak to a {title.name}: " + ", ".join(sorted(foreign & cited))
             )
         allowed = [e for e in context.evidence if e.note_id not in foreign]
         checked = check_citations(draft, allowed, context.product)
