@@ -65,9 +65,9 @@ def speaks_most_to(
     a title better than those is rare ("releases to all plants went from 4 a year to 31" fits
     a VP Engineering better than the COO and CTO its note names)."""
 
-    def fit(title: TitleProfile, vector: np.ndarray) -> float:
+    def fit(title: TitleProfile, vector: np.ndarray) -> float:  # a profile has goals
         texts = [*(g.text for g in title.goals), *(p.text for p in title.problems)]
-        return float(np.max(embed(texts) @ vector)) if texts else 0.0
+        return float(np.max(embed(texts) @ vector))
 
     vector = embed([text])[0]
     own = fit(profile, vector)
