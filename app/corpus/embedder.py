@@ -145,6 +145,7 @@ class MiniLMModel:
         self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
         self.cache_size = cache_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._token_cache: OrderedDict[bytes, np.ndarray] = OrderedDict()  # by int32 token ids
         self._cache_lock = threading.Lock()
 
     def embed(
@@ -156,11 +157,18 @@ class MiniLMModel:
         the largest batch it ever ran (batches stop at MAX_BATCH_TOKENS: 320 chunks of 256 tokens
         peak at ~630 MB RSS in all, 1.5 GB without the cap); shrinking it after large runs costs
         ~15% on those runs and keeps the process near its idle size."""
-        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        if not texts:
+        return self._embed_ids(self._token_ids(texts), batch_size, release_memory)
+
+    def _token_ids(self, texts: list[str]) -> list[list[int]]:
+        """Each text's token ids, cut at MAX_TOKENS: all the model ever reads of it."""
+        return [e.ids for e in self.tokenizer.encode_batch([t or " " for t in texts])]
+
+    def _embed_ids(
+        self, ids: list[list[int]], batch_size: int = 32, release_memory: bool = False
+    ) -> np.ndarray:
+        out = np.zeros((len(ids), DIMENSIONS), dtype=np.float32)
+        if not ids:
             return out
-        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
-        ids = [e.ids for e in encodings]
         batches = spread(length_batches([len(x) for x in ids], batch_size), self.threads)
 
         def run(batch: list[int]) -> np.ndarray:
@@ -180,12 +188,18 @@ class MiniLMModel:
         """`embed`, remembering the last CACHE_SIZE texts' vectors: queries, sources and
         evidence recur across titles, guard rounds and the datasheets of one product. Ingest
         does not use it (every chunk is new). Embedding runs outside the cache's lock, so
-        workers never wait for each other's texts."""
+        workers never wait for each other's texts.
+
+        A text not seen before is looked up once more by its tokens: the model reads only the
+        first MAX_TOKENS of a text, so two datasheets that differ only past that point (an
+        edition line, a footer) have one vector, computed once."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         with self._cache_lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        found = dict(zip(missing, self.embed(missing, batch_size, release_memory), strict=True))
+        found = dict(
+            zip(missing, self._embed_by_tokens(missing, batch_size, release_memory), strict=True)
+        )
         with self._cache_lock:
             for text in texts:
                 if text in self._cache:
@@ -196,6 +210,30 @@ class MiniLMModel:
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return np.stack([found[t] for t in texts])
+
+    def _embed_by_tokens(
+        self, texts: list[str], batch_size: int, release_memory: bool
+    ) -> list[np.ndarray]:
+        """Vectors of `texts` (none of them in the text cache), each token sequence the cache
+        of token sequences lacks embedded once."""
+        if not texts:
+            return []
+        ids = self._token_ids(texts)
+        keys = [np.asarray(x, dtype=np.int32).tobytes() for x in ids]
+        with self._cache_lock:
+            known = {k: self._token_cache[k] for k in keys if k in self._token_cache}
+        new = list(dict.fromkeys(k for k in keys if k not in known))
+        if new:
+            first = {k: i for i, k in reversed(list(enumerate(keys)))}
+            vectors = self._embed_ids([ids[first[k]] for k in new], batch_size, release_memory)
+            known.update(zip(new, vectors, strict=True))
+        with self._cache_lock:
+            for key in keys:
+                self._token_cache[key] = known[key]
+                self._token_cache.move_to_end(key)
+            while len(self._token_cache) > self.cache_size:
+                self._token_cache.popitem(last=False)
+        return [known[k] for k in keys]
 
     def _embed_batch(self, batch: list[list[int]], release_memory: bool) -> np.ndarray:
         width = max(len(x) for x in batch)

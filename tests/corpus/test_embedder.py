@@ -101,6 +101,36 @@ def test_cached_embeddings_equal_fresh_ones_and_are_computed_once() -> None:
     np.testing.assert_allclose(again, first[::-1], atol=0)
 
 
+def test_texts_that_differ_only_past_what_the_model_reads_are_embedded_once() -> None:
+    model = MiniLMModel(
+        package_file(MODEL_PACKAGE, MODEL_FILE),
+        package_file(TOKENIZER_PACKAGE, TOKENIZER_FILE),
+        threads=1,
+    )
+    sheet = "Invoice capture matches receipts to purchase orders across every entity. " * 30
+    texts = [sheet + "\n\nEdition 1.", sheet + "\n\nEdition 2.", "Edition 3. " + sheet]
+    runs: list[list[list[int]]] = []
+    original = model._embed_batch
+
+    def counted(batch: list[list[int]], release_memory: bool) -> np.ndarray:
+        runs.append(batch)
+        return original(batch, release_memory)
+
+    model._embed_batch = counted  # type: ignore[method-assign]
+    try:
+        first = model.embed_cached(texts[:1])
+        second = model.embed_cached(texts[1:2])  # differs past token 256: nothing new to run
+        assert sum(len(b) for b in runs) == 1
+        third = model.embed_cached(texts[2:])  # differs inside the first 256 tokens: embedded
+    finally:
+        del model._embed_batch
+    assert sum(len(b) for b in runs) == 2
+    np.testing.assert_array_equal(first, second)
+    np.testing.assert_allclose(second, model.embed(texts[1:2]), atol=1e-5)
+    assert not np.allclose(third, first, atol=1e-5)
+    assert list(model._cache) == texts  # each text is remembered under its own words too
+
+
 def test_the_cache_forgets_the_oldest_texts_beyond_its_size() -> None:
     model = MiniLMModel(
         package_file(MODEL_PACKAGE, MODEL_FILE),
@@ -110,6 +140,7 @@ def test_the_cache_forgets_the_oldest_texts_beyond_its_size() -> None:
     )
     model.embed_cached(["one", "two", "three"])
     assert list(model._cache) == ["two", "three"]
+    assert len(model._token_cache) == 2
 
 
 def test_callers_on_many_threads_get_the_same_vectors_as_one_caller() -> None:
