@@ -30,8 +30,16 @@ def totals(rows: list[ManifestLine]) -> dict[str, int]:
         "ok": sum(1 for r in rows if r.status == "ok"),
         "failed": sum(1 for r in rows if r.status != "ok"),
         "passed": sum(1 for r in rows if r.passed),
-        "fell_back": sum(1 for r in rows if r.warnings),
+        "warned": sum(1 for r in rows if r.status == "ok" and r.warnings),
     }
+
+
+def written_line(t: dict[str, int]) -> str:
+    """'N written (P pass every measure, W with warnings to check)': the summary's count."""
+    return (
+        f"{t['ok']} written ({t['passed']} pass every measure, "
+        f"{t['warned']} with warnings to check before use)"
+    )
 
 
 def render_markdown(rows: list[ManifestLine]) -> str:
@@ -39,17 +47,17 @@ def render_markdown(rows: list[ManifestLine]) -> str:
     lines = [
         "# Batch summary",
         "",
-        f"{t['units']} input x title units: {t['ok']} written ({t['passed']} pass every measure), "
-        f"{t['failed']} failed.",
+        f"{t['units']} input x title units: {written_line(t)}, {t['failed']} failed.",
         "",
-        "| input | title | status | engine | failing measures / error | seconds |",
-        "|---|---|---|---|---|---|",
+        "| input | title | status | engine | failing measures / error | warnings | seconds |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         detail = r.error or ", ".join(r.failed_measures) or "all pass"
         detail = detail.replace("|", "/")
         lines.append(
-            f"| {r.input} | {r.title} | {r.status} | {r.engine or ''} | {detail} | {r.seconds} |"
+            f"| {r.input} | {r.title} | {r.status} | {r.engine or ''} | {detail} | {r.warnings} "
+            f"| {r.seconds} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -67,7 +75,8 @@ def render_html(rows: list[ManifestLine]) -> str:
         body.append(
             f'<tr class="{cls}"><td>{html.escape(r.input)}</td><td>{html.escape(r.title)}</td>'
             f"<td>{html.escape(r.status)}</td><td>{html.escape(r.engine or '')}</td>"
-            f"<td>{html.escape(detail)}</td><td>{r.seconds}</td><td>{links}</td></tr>"
+            f"<td>{html.escape(detail)}</td><td>{r.warnings}</td><td>{r.seconds}</td>"
+            f"<td>{links}</td></tr>"
         )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>primed batch summary</title>
@@ -79,10 +88,10 @@ th {{ background: #f4f4f4; }}
 tr.failed td {{ background: #fde8e8; }} tr.warn td {{ background: #fff7e0; }}
 </style></head><body>
 <h1>Batch summary</h1>
-<p>{t["units"]} input &times; title units: {t["ok"]} written ({t["passed"]} pass every measure),
+<p>{t["units"]} input &times; title units: {html.escape(written_line(t))},
 {t["failed"]} failed.</p>
 <table><thead><tr><th>input</th><th>title</th><th>status</th><th>engine</th>
-<th>failing measures / error</th><th>seconds</th><th>outputs</th></tr></thead>
+<th>failing measures / error</th><th>warnings</th><th>seconds</th><th>outputs</th></tr></thead>
 <tbody>
 {chr(10).join(body)}
 </tbody></table></body></html>

@@ -1,5 +1,6 @@
-"""A Rewrite as Markdown: the copy, each claim with the note sentences it rests on, the
-scorecard. Shared by `primed rewrite`, batch outputs and API batch results."""
+"""A Rewrite as Markdown: the copy, what to check before a seller uses it (its warnings), each
+claim with the note sentences it rests on, the scorecard. Shared by `primed rewrite`, batch
+outputs and API batch results."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ STATUS_TEXT = {
 
 
 def render_markdown(result: Rewrite) -> str:
-    lines = [f"## {result.headline}", "", result.body, "", "### Claims"]
+    lines = [f"## {result.headline}", "", result.body, ""]
+    if result.warnings:  # before the claims: the first thing a reviewer must settle
+        lines += ["### Check before a seller uses this", ""]
+        lines += [f"- {warning}" for warning in result.warnings]
+        lines.append("")
+    lines.append("### Claims")
     for claim in result.claims:
         cited = f" [{', '.join(claim.evidence_ids)}]" if claim.evidence_ids else ""
         lines.append(f"- **{claim.kind}**{cited}: {claim.text}")

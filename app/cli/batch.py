@@ -54,7 +54,7 @@ def batch(
     """Rewrite every datasheet in a folder for each title: one .md and .json per input x title,
     manifest.jsonl, summary.md and summary.html. Exit 1 when any unit failed."""
     from app.batch import check_folders, check_ready, plan, run_batch
-    from app.batch_report import render_html, render_markdown, summary_rows, totals
+    from app.batch_report import render_html, render_markdown, summary_rows, totals, written_line
     from app.errors import InvalidInputError
     from app.files import check_writable, write_atomic
 
@@ -114,8 +114,8 @@ def batch(
     write_atomic(out / "summary.html", render_html(rows))
     t = totals(rows)
     console.print(
-        f"{t['units']} units: {t['ok']} written ({t['passed']} pass every measure), "
-        f"{t['failed']} failed, {work.skipped} already done. Summary: {out / 'summary.html'}",
+        f"{t['units']} units: {written_line(t)}, {t['failed']} failed, "
+        f"{work.skipped} already done. Summary: {out / 'summary.html'}",
         highlight=False,
     )
     for row in rows:

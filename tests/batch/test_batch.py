@@ -15,7 +15,7 @@ import pytest
 
 from tests.batch.files import write_docx, write_pdf
 from tests.cli_helpers import primed
-from tests.conftest import CASE_NOTES, copy_samples
+from tests.conftest import CASE_NOTES, SAMPLES, copy_samples
 
 COPY = (
     "LedgerFlow offers real-time GL sync via REST API, multi-entity consolidation, automated "
@@ -101,6 +101,46 @@ def test_batch_writes_one_output_pair_per_input_and_title_and_records_failures(
     assert "summary.html" in stdout and (out / "summary.html").exists()
     assert "broken.pdf" in (out / "summary.md").read_text()
     assert not list(out.rglob(".*.tmp"))
+
+
+def test_every_warning_is_in_the_units_markdown_and_counted_in_the_summary(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A reviewer reads the .md, not the JSON: what a seller must check is in both."""
+    primed(capsys, "ingest", str(CASE_NOTES))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in (
+        "pipelineiq-attribution.html",
+        "keystone-id-overview.md",
+        "ledgerflow-platform.md",
+    ):
+        shutil.copy(SAMPLES / "datasheets" / name, folder / name)
+    out = tmp_path / "out"
+    code, stdout, _ = primed(capsys, "batch", str(folder), "-t", "CFO", "--out", str(out))
+    assert code == 0
+    rows = {line["input"]: line for line in manifest(out)}
+    warned = 0
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    for name, row in rows.items():
+        stem = Path(name).stem
+        warnings = json.loads((out / f"{stem}.cfo.json").read_text())["rewrite"]["warnings"]
+        markdown = (out / f"{stem}.cfo.md").read_text(encoding="utf-8")
+        assert row["warnings"] == len(warnings)
+        assert f"| {name} | cfo | ok | grounded |" in summary
+        assert [line for line in summary.splitlines() if f"| {name} |" in line][0].split(" | ")[
+            5
+        ] == str(len(warnings))
+        if warnings:
+            warned += 1
+            checks = markdown.split("### Check before a seller uses this", 1)[1]
+            checks = checks.split("### Claims", 1)[0]
+            assert all(f"- {w}" in checks for w in warnings)
+        else:
+            assert "### Check before" not in markdown
+    assert warned, "no unit had a warning: the test would prove nothing"
+    assert f"{warned} with warnings to check before use" in summary
+    assert f"{warned} with warnings to check before use" in stdout
 
 
 def test_existing_batch_needs_resume(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
