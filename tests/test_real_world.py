@@ -25,6 +25,7 @@ from app.engines.registry import build_engines
 from app.pipeline import Pipeline, RewriteRequest
 from app.retrieve import Retriever
 from app.scoring.factory import build_scorer
+from app.scoring.support import key_words
 from app.titles import TitleRegistry
 from tests.conftest import CASE_NOTES
 
@@ -146,6 +147,27 @@ def test_offerings_with_measured_notes_get_claims_a_reader_can_check(
             assert all(found_in_note(s, note) for s in claim.supports), (key, claim.supports)
         checkable += bool(claims)
     assert checkable >= 5
+
+
+def test_a_need_in_the_profiles_words_cites_a_note_only_when_the_note_says_all_of_it(
+    rewrites: dict[tuple[str, str], Rewrite],
+) -> None:
+    """A need sentence is the title profile's words. "Your team can know which services and
+    teams drive infrastructure cost [RW-001]" rested on "Monitoring infrastructure cost down
+    60%": half its key words were in the note, and none of its meaning."""
+    loose = []
+    for key, result in rewrites.items():
+        for claim in result.claims:
+            profile_words = claim.text.startswith(("Your team ", "With "))
+            if claim.kind != "need" or not claim.evidence_ids or not profile_words:
+                continue
+            missing = key_words(claim.text) - key_words(" ".join(claim.supports))
+            if missing:
+                loose.append((key, claim.text, sorted(missing)))
+    assert not loose
+    cto = rewrites[("chronolake-for-prometheus-users.html", "CTO")]
+    assert cto.claims and any(c.evidence_ids for c in cto.claims)  # it still cites results
+    assert not any("drive infrastructure cost" in c.text and c.evidence_ids for c in cto.claims)
 
 
 def test_no_rewrite_ships_a_fragment(rewrites: dict[tuple[str, str], Rewrite]) -> None:

@@ -28,6 +28,11 @@ from app.scoring.words import zipf
 from app.text import word_count
 
 MAX_CLAIMS = 4
+# A need sentence is the title profile's words, not the note's ("your team can know which
+# services drive infrastructure cost"): it cites a note only when every key word of it is in
+# the note sentences it rests on. The guard's bar (MIN_SUPPORT, half of them) is for sentences
+# taken from the note itself; half of a profile's words is a claim the note never made.
+NEED_SUPPORT = 1.0
 MAX_NEEDS = 3
 # MiniLM cosine of a feature statement to a need: above it the feature serves the need.
 NEED_MATCH = 0.30
@@ -165,7 +170,7 @@ class GroundedEngine:
             for pick in picks:
                 sources = " ".join(shown_source(f, pick.evidence) for f in pick.evidence.facts)
                 text = self._need_text(need, None)
-                if hits(sources, need.keywords) and _supporting(text, [pick]):
+                if hits(sources, need.keywords) and _supporting(text, [pick], NEED_SUPPORT):
                     return Sentence(
                         text=text,
                         kind="need",
@@ -305,9 +310,9 @@ def plain(text: str, scorer: Scorer, source_terms: list[Term]) -> bool:
     )
 
 
-def _supporting(sentence: str, picks: list[Pick]) -> list[str]:
+def _supporting(sentence: str, picks: list[Pick], bar: float = MIN_SUPPORT) -> list[str]:
     """The picks' notes that support `sentence` (the guard would drop other citations)."""
-    ids = [p.evidence.note_id for p in picks if support(sentence, p.evidence)[0] >= MIN_SUPPORT]
+    ids = [p.evidence.note_id for p in picks if support(sentence, p.evidence)[0] >= bar]
     return list(dict.fromkeys(ids))
 
 
