@@ -18,7 +18,7 @@ def render_markdown(result: Rewrite) -> str:
     lines = [f"## {result.headline}", "", result.body, ""]
     if result.warnings:  # before the claims: the first thing a reviewer must settle
         lines += ["### Check before a seller uses this", ""]
-        lines += [f"- {warning}" for warning in result.warnings]
+        lines += [f"- {' '.join(warning.split())}" for warning in result.warnings]  # one line each
         lines.append("")
     lines.append("### Claims")
     for claim in result.claims:

@@ -161,9 +161,11 @@ def test_a_need_in_the_profiles_words_cites_a_note_only_when_the_note_says_all_o
             profile_words = claim.text.startswith(("Your team ", "With "))
             if claim.kind != "need" or not claim.evidence_ids or not profile_words:
                 continue
-            missing = key_words(claim.text) - key_words(" ".join(claim.supports))
+            said = " ".join(NOTES[i].body for i in claim.evidence_ids)
+            missing = key_words(claim.text) - key_words(said)
             if missing:
                 loose.append((key, claim.text, sorted(missing)))
+    # None is cited today: no note uses every word of a need. The old engine cited several.
     assert not loose
     cto = rewrites[("chronolake-for-prometheus-users.html", "CTO")]
     assert cto.claims and any(c.evidence_ids for c in cto.claims)  # it still cites results

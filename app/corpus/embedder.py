@@ -64,7 +64,7 @@ MAX_PADDING = 0.25  # a batch closes before padding would be more than a quarter
 # ... or before it would pass this many tokens, padding included: onnxruntime's arena keeps the
 # largest run's memory for each run going at once, and smaller batches are no slower per token.
 MAX_BATCH_TOKENS = 2048
-CACHE_SIZE = 4096  # vectors kept by embed_cached (~6 MB)
+CACHE_SIZE = 4096  # vectors kept by embed_cached, per text and per token sequence (~16 MB)
 
 
 def length_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
