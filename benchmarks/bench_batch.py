@@ -22,7 +22,6 @@ import cProfile
 import datetime as dt
 import io
 import json
-import platform
 import pstats
 import resource
 import statistics
@@ -33,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from machine import Machine, describe
 
 from app.config import PROJECT_ROOT
 from app.documents import read_document
@@ -136,16 +137,18 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, Any] = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, py{platform.python_version()}",
         "inputs": args.count,
         "workers": args.workers,
     }
     profiled = ""
+    machine = Machine()
 
     def save() -> None:  # after every run: a long benchmark that dies keeps what it measured
+        results["machine"] = machine.facts()
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / "batch.json").write_text(json.dumps(results, indent=2) + "\n")
-        md = ["# Batch benchmark", "", "```json", json.dumps(results, indent=2), "```"]
+        md = ["# Batch benchmark", "", f"Machine: {describe(results['machine'])}.", ""]
+        md += ["```json", json.dumps(results, indent=2), "```"]
         if profiled:
             kind = "unique-line" if args.unique_lines else "sample"
             md += [

@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import random
 import statistics
 import tempfile
@@ -19,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from machine import Machine, describe
 
 from app.config import PROJECT_ROOT, Settings
 from app.corpus.chunking import chunk_note
@@ -182,21 +181,24 @@ def main() -> None:
     last = json.loads(previous.read_text()) if args.no_query and previous.exists() else {}
     kept = last.get("query", [])
 
+    machine = Machine()
     titles = TitleRegistry.from_dir(PROJECT_ROOT / "corpora" / "titles")
     base = [note for note, _ in load_paths([NOTES]).notes]
     results = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, py{platform.python_version()}, {os.cpu_count()} cores",
         "ingest": bench_ingest(titles, base, args.ingest_notes) if args.ingest_notes else None,
         "query": kept
         if args.no_query
         else [bench_query(titles, base, size, args.queries) for size in args.sizes],
         "query_when": last.get("query_when", last.get("when")) if args.no_query else None,
     }
+    results["machine"] = machine.facts()
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "store.json").write_text(json.dumps(results, indent=2) + "\n")
     lines = [
-        f"# Store benchmark ({results['when']}, {results['machine']})",
+        f"# Store benchmark ({results['when']})",
+        "",
+        f"Machine: {describe(results['machine'])}.",
         "",
         "| ingest notes | chunks | seconds | chunks/s | embedder alone, same chunks (texts/s) "
         "| ingest / embedder | chunk words p10/p50/p90/max | re-ingest unchanged (s) |",
