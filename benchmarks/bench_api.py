@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import platform
 import sys
 import tempfile
 import time
@@ -23,6 +22,8 @@ import httpx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from machine import Machine, describe  # noqa: E402
 
 from app.api.security import hash_key  # noqa: E402
 from app.config import PROJECT_ROOT  # noqa: E402
@@ -103,6 +104,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--concurrency", type=int, default=2, help="PRIMED_API_CONCURRENCY")
     args = parser.parse_args()
+    machine = Machine()
     texts = copies()
     folder = Path(tempfile.mkdtemp(prefix="primed-bench-api-"))
     env = {
@@ -127,7 +129,7 @@ def main() -> None:
             runs.append(result)
     report = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
+        "machine": machine.facts(),
         "concurrency": args.concurrency,
         "target": "0 errors",
         "runs": runs,
@@ -140,6 +142,8 @@ def main() -> None:
         f"{report['when']}; server `primed serve` with PRIMED_API_CONCURRENCY={args.concurrency}; "
         "load generator (asyncio + httpx) in a second process on the same 2 cores; "
         "150-word datasheet cuts, 6 titles.",
+        "",
+        f"Machine: {describe(report['machine'])}.",
         "",
         "| clients | seconds | requests | errors | req/s | p50 ms | p95 ms | p99 ms "
         "| server peak RSS MiB |",

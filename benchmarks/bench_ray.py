@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from machine import Machine, describe  # noqa: E402
 
 from app.config import PROJECT_ROOT  # noqa: E402
 from app.documents import read_document  # noqa: E402
@@ -74,6 +75,7 @@ def main() -> None:
     parser.add_argument("--title", default="CFO")
     args = parser.parse_args()
     sources = [read_document(p, 50_000) for p in sorted(SHEETS.iterdir())]
+    machine = Machine()
     load_before = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -102,7 +104,6 @@ def main() -> None:
         identical = rewrites(root / "local") == rewrites(root / "ray")
     results = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, py{platform.python_version()}",
         "inputs": args.count,
         "title": args.title,
         "workers": args.workers,
@@ -110,6 +111,7 @@ def main() -> None:
         "load_average_before": load_before,
         "outputs_identical": identical,
         "runs": runs,
+        "machine": machine.facts(),
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "ray.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -133,21 +135,19 @@ def report(results: dict[str, Any]) -> str:
     md = [
         "# Batch: local threads vs Ray (same machine)",
         "",
-        f"{results['inputs']} distinct datasheets x {results['title']}, grounded, --workers "
-        f"{results['workers']}; {results['machine']}. The Ray run includes connecting and "
-        "starting one actor per worker (each loads the embedder); the head itself started in "
-        f"{results['ray_head_start_seconds']} s, not counted. Rewrite files identical: "
-        f"{results['outputs_identical']}.",
+        f"{results['inputs']} distinct datasheets x {results['title']}, grounded, "
+        f"--workers {results['workers']}. Machine: {describe(results['machine'])}. The Ray "
+        "run includes connecting and starting one actor per worker (each loads the "
+        f"embedder); the head itself started in {results['ray_head_start_seconds']} s, not "
+        f"counted. Rewrite files identical: {results['outputs_identical']}.",
         "",
         *table,
         "",
-        f"Ray / local speed: {ratio:.2f}x. Load average before: {results['load_average_before']}"
-        ": the 2 cores are shared with other engineers' builds and tests (and the benchmark "
-        "runs under `nice -n 10`): `bench_batch.py` measured 2.9 units/s for the local run's "
-        "settings over 300 units (results/batch.json, 2026-11-27), and a difference of this "
-        "size is within the noise. On one machine Ray adds a process per actor (one embedder "
-        "each) and sends inputs and outputs between processes, but its actors do not share a "
-        "GIL as the local threads do; its point is a cluster, where each node adds its cores.",
+        f"Ray / local speed: {ratio:.2f}x. Load average before: "
+        f"{results['load_average_before']}. On one machine Ray adds a process per actor (one "
+        "embedder each) and sends inputs and outputs between processes, but its actors do "
+        "not share a GIL as the local threads do; its point is a cluster, where each node "
+        "adds its cores.",
         "",
         "```json",
         json.dumps(results, indent=2),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from machine import Machine, describe
 
 from app.config import PROJECT_ROOT, Settings
 from app.corpus.ingest import ingest_paths
@@ -31,6 +32,7 @@ RESULTS = PROJECT_ROOT / "benchmarks" / "results"
 
 
 def main() -> None:
+    machine = Machine()
     manifest: dict[str, Any] = yaml.safe_load((ROOT / "manifest.yaml").read_text())
     notes = {n.id: n for n, _ in load_paths(NOTES).notes}
     measured = {n["offering"] for n in manifest["notes"] if n["measured"]}
@@ -69,7 +71,9 @@ def main() -> None:
     summary = {
         "rewrites": len(rows),
         "other_offering_citations": sum(r["other_offering_citations"] for r in rows),
-        "statuses": {s: sum(r["status"] == s for r in rows) for s in {r["status"] for r in rows}},
+        "statuses": {
+            s: sum(r["status"] == s for r in rows) for s in sorted({r["status"] for r in rows})
+        },
         "no_notes_with_body": f"{sum(r['body'] for r in without)}/{len(without)}",
         "measured_offerings_checkable": f"{sum(r['checkable'] for r in with_measured)}"
         f"/{len(with_measured)}",
@@ -78,9 +82,10 @@ def main() -> None:
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "real_world.json").write_text(
-        json.dumps({"summary": summary, "rows": rows}, indent=2)
+        json.dumps({"summary": summary, "machine": machine.facts(), "rows": rows}, indent=2)
     )
-    lines = ["# Real-world set, grounded engine", "", "| measure | value |", "|---|---|"]
+    lines = ["# Real-world set, grounded engine", "", f"Machine: {describe(machine.facts())}.", ""]
+    lines += ["| measure | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in summary.items()]
     (RESULTS / "real_world.md").write_text("\n".join(lines) + "\n")
     print(json.dumps(summary, indent=2))

