@@ -1,11 +1,12 @@
 """What a benchmark ran on, so figures from different days can be compared.
 
-This machine is shared: the same commit scored 389.9 lexical cards/s for a new source on
-2026-12-02 04:22 and 1,112.6 at 05:55 the same day, nothing else running either time. A
-target met or missed says little without the machine's speed beside it. So each benchmark
-records the CPU, the steal time the hypervisor took during the run, and a reference workload:
-fixed pure-Python and regex work (no primed code, so it does not change when primed does),
-timed the same way every time. Compare two results' figures only in proportion to their
+The development host changes from day to day: the same scoring code gave 389.9 lexical cards/s
+for a new source on 2026-12-02 at 04:22 (host not recorded) and 1,112.6 at 05:55 (an Intel
+Xeon), nothing else running either time. A target met or missed says little without the
+machine's speed beside it. So each benchmark records the CPU, the steal time the hypervisor
+took during the run, the load average at its start (other work on the cores), and a reference
+workload: fixed pure-Python and regex work (no primed code, so it does not change when primed
+does), timed the same way every time. Compare two results' figures only in proportion to their
 reference times.
 """
 
@@ -27,7 +28,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
 
 def reference_ms(repeats: int = 5) -> float:
     """Best of `repeats` timings of a fixed workload like scoring's (regex scans, dict and set
-    lookups, string work), in ms on this thread. About 100 ms on the machine of 2026-12-02."""
+    lookups, string work), in ms of this thread's CPU time: 90-105 ms on the Xeon of 2026-12-02."""
     best = float("inf")
     for _ in range(repeats):
         start = time.thread_time()
@@ -67,6 +68,7 @@ class Machine:
 
     def __init__(self) -> None:
         self._start = _cpu_ticks()
+        self._load = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else []
         self._reference = reference_ms()
 
     def facts(self) -> dict[str, Any]:
@@ -80,6 +82,7 @@ class Machine:
             "python": platform.python_version(),
             "reference_ms": self._reference,
             "steal_percent": steal,
+            "load_average_at_start": self._load,  # other work on the cores slows wall times
         }
 
 
@@ -89,5 +92,6 @@ def describe(facts: dict[str, Any]) -> str:
     return (
         f"{facts['cpu']}, {facts['cores']} cores, Python {facts['python']}; reference workload "
         f"{facts['reference_ms']} ms (lower is faster), CPU steal "
-        f"{'unknown' if steal is None else f'{steal}%'} during the run"
+        f"{'unknown' if steal is None else f'{steal}%'} during the run, load average "
+        f"{facts.get('load_average_at_start') or 'unknown'} at its start"
     )
