@@ -17,7 +17,7 @@ from app.domain import CaseNote, Chunk
 from app.safety import instruction_like
 from app.text import split_words, word_count
 
-CHUNKER_VERSION = "7"  # 2: segments and outcome facts; 3-7: fact rules revised (7: run-in labels)
+CHUNKER_VERSION = "8"  # 2: segments and outcome facts; 3-8: fact rules revised (8: "X down N%")
 
 
 def note_hash(note: CaseNote, max_words: int) -> str:

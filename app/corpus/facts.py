@@ -101,6 +101,12 @@ _LABEL_CHANGE = re.compile(
     r"(?P<after>[^:→]+)$"
 )
 _VERBLESS_FROM = re.compile(r"^(?P<subject>[^:]{3,80}?)\s+from\s+(?P<rest>.+)$")
+# "Metrics spend down 72% year over year": a bullet's change with no verb; the amount follows.
+_VERBLESS_UP_DOWN = re.compile(
+    r"^(?P<subject>[^:]{3,80}?)\s+(?P<direction>down|up)\s+"
+    r"(?P<rest>(?:by\s+)?(?:about\s+|roughly\s+|nearly\s+|almost\s+|around\s+|over\s+)?"
+    r"[$€£]?\d.*)$"
+)
 _FROM_TO = re.compile(rf"[^.;]{{0,40}}?{_QTY}[^.;]{{0,40}}?\bto\b[^.;]{{0,30}}?{_QTY}")
 _VERBISH = re.compile(
     r"\b(?:\w+ed|went|fell|rose|grew|cut|down|up|shrank|is|was|are|were|has|have|had|"
@@ -191,7 +197,7 @@ def extract_facts(note: CaseNote) -> list[Fact]:
 
 def fact_from(segment: Segment, position: int, context: NoteContext) -> Fact | None:
     source = segment.text.strip()
-    prose = _as_prose(source) if segment.kind == "bullet" else source
+    prose = _as_prose(source) if segment.kind == "bullet" else _up_or_down(source)
     score = measured_score(prose)
     if score < MIN_SCORE or word_count(source) > MAX_FACT_WORDS or rejected(source, context):
         return None
@@ -239,8 +245,9 @@ def rejected(sentence: str, context: NoteContext) -> str | None:
 
 def _as_prose(sentence: str) -> str:
     """Bullet shorthand as a sentence: "Lead time: 7 days → 1.5 days" and "P99 latency from
-    800 ms to 90 ms" become "... went from ... to ..."; anything else with a colon or an arrow
-    is left for `rejected`-style checks in _normalise."""
+    800 ms to 90 ms" become "... went from ... to ...", "Metrics spend down 72% year over year"
+    becomes "... went down ..."; anything else with a colon or an arrow is left for
+    `rejected`-style checks in _normalise."""
     text = sentence.strip().rstrip(".")
     label = _LABEL_CHANGE.match(text)
     if label and re.search(r"\d|" + _QTY, label.group("before")):
@@ -255,7 +262,20 @@ def _as_prose(sentence: str) -> str:
         and _FROM_TO.match(verbless.group("rest"))  # "checks from five regions" is no change
     ):
         return f"{verbless.group('subject')} went from {verbless.group('rest')}."
-    return sentence
+    return _up_or_down(sentence)
+
+
+def _up_or_down(sentence: str) -> str:
+    """ "Metrics spend down 72% year over year" (a bullet, or a note's verbless line) as
+    "Metrics spend went down 72% year over year.": shorthand reads as notes in copy, and "went"
+    adds no claim (a frame word: the support check ignores it)."""
+    text = sentence.strip().rstrip(".")
+    change = _VERBLESS_UP_DOWN.match(text)
+    subject = change.group("subject") if change else ""
+    if change is None or _VERBISH.search(_QUOTED_PHRASE.sub(" ", subject)) or ":" in text:
+        return sentence
+    subject, direction, rest = change.group("subject", "direction", "rest")
+    return f"{subject} went {direction} {rest}."
 
 
 def _other_company_subject(sentence: str, context: NoteContext) -> bool:
@@ -347,8 +367,9 @@ _ADVERBS = {"now", "also", "still", "then", "just", "already", "recently", "fina
 
 
 def _normalise(sentence: str, context: NoteContext) -> str | None:
-    """Third person, customer as a placeholder, no quote marks, one final full stop."""
-    text = re.sub(r"[\"“”]", "", sentence).strip()
+    """Third person, customer as a placeholder, no quote marks (but a named phrase's), one
+    final full stop."""
+    text = _unquoted(sentence)
     for pattern in confidential_patterns(context.customer):
         text = pattern.sub(
             lambda m: CUSTOMER + ("'s" if m.group(0).endswith(("'s", "’s")) else ""), text
@@ -464,6 +485,24 @@ def _clause(text: str, context: NoteContext) -> str:
         core not in context.capitalised and zipf(core.lower()) >= 1.5
     )
     return core[:1].lower() + text[1:] if ordinary else text
+
+
+# A short quoted phrase inside a sentence names something ('"where is my parcel" calls'):
+# without its quote marks the copy reads as nonsense. A pull quote's words end in punctuation
+# inside the marks ('“We sleep at night now,” says ...'), so it never matches.
+_NAMED_PHRASE = re.compile(r"[\"“][^\"“”.,!?;:\d]{1,40}[\"”]")
+
+
+def _unquoted(sentence: str) -> str:
+    """The sentence without quote marks, except around a named phrase inside it."""
+    kept: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    text = re.sub(r"[\"“”]", "", _NAMED_PHRASE.sub(hold, sentence)).strip()
+    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
 
 
 CALENDAR = frozenset(

@@ -182,6 +182,62 @@ def test_verbless_from_to_bullet_gets_a_verb_and_keeps_a_lower_case_term() -> No
     assert fact.clause == "p99 dashboard query latency went from 800 ms to 90 ms."
 
 
+@pytest.mark.parametrize(
+    ("item", "text"),
+    [
+        # RW-001
+        (
+            "Monitoring infrastructure cost down 60%, from about $41k to $16k a month",
+            "Monitoring infrastructure cost went down 60%, from about $41k to $16k a month.",
+        ),
+        # RW-003
+        ("Metrics spend down 72% year over year", "Metrics spend went down 72% year over year."),
+        ("Deploys per week up 3x in two quarters", "Deploys per week went up 3x in two quarters."),
+        (
+            "Support tickets down by about 40% since go-live",
+            "Support tickets went down by about 40% since go-live.",
+        ),
+        # RW-007: the "is" is inside the customers' question, not the bullet's verb
+        (
+            'Customer "where is my parcel" calls down 18% since the switch',
+            'Customer "where is my parcel" calls went down 18% since the switch.',
+        ),
+    ],
+)
+def test_verbless_up_or_down_bullet_gets_a_verb(item: str, text: str) -> None:
+    (fact,) = facts_of(f"Results\n- {item}")
+    assert fact.text == text
+    assert fact.source == item  # what a reader checks the claim against is the note's own line
+
+
+@pytest.mark.parametrize(
+    ("item", "texts_"),
+    [
+        # Has its verb: one "went", not two.
+        (
+            "Tickets closed per agent went down 20% in the pilot",
+            ["Tickets closed per agent went down 20% in the pilot."],
+        ),
+        ("Cloud costs down: 30% in the first quarter", []),  # a label: no sentence copy reuses
+        ("Pages per engineer down sharply", []),  # no amount: no measured result
+    ],
+)
+def test_bullet_up_or_down_gets_no_verb_when_it_has_one_or_no_amount_follows(
+    item: str, texts_: list[str]
+) -> None:
+    assert [f.text for f in facts_of(f"Results\n- {item}")] == texts_
+
+
+def test_a_named_phrase_keeps_its_quote_marks_and_a_pull_quote_loses_them() -> None:
+    # RW-007: without the marks the copy read "customer where is my parcel calls down 18%"
+    (named,) = facts_of(
+        'Key results:\n- Customer "where is my parcel" calls down 18% since go-live'
+    )
+    assert '"where is my parcel"' in named.text
+    (pulled,) = facts_of("“We cut our bill by 60% in a quarter,” says Priya Nair, SRE lead.")
+    assert not any(mark in pulled.text for mark in '"“”')
+
+
 def test_quoted_phrase_with_my_inside_a_bullet_is_still_the_customers_result() -> None:
     # RW-007: "my" belongs to the customers' question, not to one person's view
     body = 'Key results:\n- Customer "where is my parcel" calls down 18% since the switch'
@@ -397,8 +453,8 @@ def test_a_named_persons_result_is_no_fact_because_copy_never_names_people() -> 
 def test_clause_keeps_a_weekday_capitalised() -> None:
     # RW-017
     (fact,) = facts_of("Results\n- Monday-morning booking failures down 93%")
-    assert fact.text == "Monday-morning booking failures down 93%."
-    assert fact.clause == "Monday-morning booking failures down 93%."
+    assert fact.text == "Monday-morning booking failures went down 93%."
+    assert fact.clause == "Monday-morning booking failures went down 93%."
 
 
 def test_clause_lower_cases_an_ordinary_first_word() -> None:
@@ -444,7 +500,7 @@ def test_facts_are_sorted_strongest_first_then_by_position() -> None:
     )
     found = facts_of(body)
     assert [(f.text, f.score, f.position) for f in found] == [
-        ("Metrics spend down 72% year over year.", 5, 2),
+        ("Metrics spend went down 72% year over year.", 5, 2),
         ("{customer} cut its bill by 60%.", 5, 3),
         ("Releases to all plants went from 4 a year to 31.", 4, 0),
     ]
@@ -456,15 +512,16 @@ def test_facts_are_capped_and_keep_the_strongest() -> None:
     found = facts_of("Results\n" + "\n".join(weak + strong))
     assert len(found) == MAX_FACTS == 12
     assert [f.text for f in found] == [
-        f"Spend at depot {n} down {n + 10}% year over year." for n in range(1, 13)
+        f"Spend at depot {n} went down {n + 10}% year over year." for n in range(1, 13)
     ]
 
 
 def test_repeated_result_is_one_fact() -> None:
+    # The verbless prose line gets the bullet's verb, so the two are one result, not two.
     body = (
         "Results\n- Metrics spend down 72% year over year\n\nMetrics spend down 72% year over year."
     )
-    assert texts(body) == ["Metrics spend down 72% year over year."]
+    assert texts(body) == ["Metrics spend went down 72% year over year."]
 
 
 def test_real_note_yields_only_its_measured_results() -> None:
@@ -488,7 +545,7 @@ def test_real_note_yields_only_its_measured_results() -> None:
     assert texts(body) == [
         "{customer} cut its bill by sixty percent in the first quarter, and the dashboards got "
         "faster, not slower.",
-        "Monitoring infrastructure cost down 60%, from about $41k to $16k a month.",
+        "Monitoring infrastructure cost went down 60%, from about $41k to $16k a month.",
     ]
     assert all(CUSTOMER not in f.source for f in facts_of(body))
 
