@@ -80,11 +80,12 @@ def main() -> None:
         "malformed": sum(r["malformed"] for r in rows),
         "median_seconds": statistics.median(r["seconds"] for r in rows),
     }
+    facts = machine.facts()
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "real_world.json").write_text(
-        json.dumps({"summary": summary, "machine": machine.facts(), "rows": rows}, indent=2)
+        json.dumps({"summary": summary, "machine": facts, "rows": rows}, indent=2)
     )
-    lines = ["# Real-world set, grounded engine", "", f"Machine: {describe(machine.facts())}.", ""]
+    lines = ["# Real-world set, grounded engine", "", f"Machine: {describe(facts)}.", ""]
     lines += ["| measure | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in summary.items()]
     (RESULTS / "real_world.md").write_text("\n".join(lines) + "\n")

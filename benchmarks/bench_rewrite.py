@@ -162,7 +162,7 @@ def main() -> None:
     lines = [
         f"# Rewrite benchmark ({results['when']})",
         "",
-        f"Machine: {describe(machine.facts())}.",
+        f"Machine: {describe(results['machine'])}.",  # type: ignore[arg-type]
         "",
         "```json",
         json.dumps(results, indent=2),

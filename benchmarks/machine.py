@@ -59,7 +59,8 @@ def _cpu_ticks() -> tuple[int, int] | None:
         fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     except (OSError, ValueError):
         return None
-    return (fields[7] if len(fields) > 7 else 0), sum(fields)
+    # user nice system idle iowait irq softirq steal; guest time is already in user and nice.
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
 
 
 class Machine:

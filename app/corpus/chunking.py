@@ -17,7 +17,7 @@ from app.domain import CaseNote, Chunk
 from app.safety import instruction_like
 from app.text import split_words, word_count
 
-CHUNKER_VERSION = "8"  # 2: segments and outcome facts; 3-8: fact rules revised (8: "X down N%")
+CHUNKER_VERSION = "8"  # 2: segments and outcome facts; 3-8: fact rules revised (8: quoted phrases)
 
 
 def note_hash(note: CaseNote, max_words: int) -> str:

@@ -101,12 +101,6 @@ _LABEL_CHANGE = re.compile(
     r"(?P<after>[^:→]+)$"
 )
 _VERBLESS_FROM = re.compile(r"^(?P<subject>[^:]{3,80}?)\s+from\s+(?P<rest>.+)$")
-# "Metrics spend down 72% year over year": a bullet's change with no verb; the amount follows.
-_VERBLESS_UP_DOWN = re.compile(
-    r"^(?P<subject>[^:]{3,80}?)\s+(?P<direction>down|up)\s+"
-    r"(?P<rest>(?:by\s+)?(?:about\s+|roughly\s+|nearly\s+|almost\s+|around\s+|over\s+)?"
-    r"[$€£]?\d.*)$"
-)
 _FROM_TO = re.compile(rf"[^.;]{{0,40}}?{_QTY}[^.;]{{0,40}}?\bto\b[^.;]{{0,30}}?{_QTY}")
 _VERBISH = re.compile(
     r"\b(?:\w+ed|went|fell|rose|grew|cut|down|up|shrank|is|was|are|were|has|have|had|"
@@ -197,7 +191,7 @@ def extract_facts(note: CaseNote) -> list[Fact]:
 
 def fact_from(segment: Segment, position: int, context: NoteContext) -> Fact | None:
     source = segment.text.strip()
-    prose = _as_prose(source) if segment.kind == "bullet" else _up_or_down(source)
+    prose = _as_prose(source) if segment.kind == "bullet" else source
     score = measured_score(prose)
     if score < MIN_SCORE or word_count(source) > MAX_FACT_WORDS or rejected(source, context):
         return None
@@ -245,9 +239,8 @@ def rejected(sentence: str, context: NoteContext) -> str | None:
 
 def _as_prose(sentence: str) -> str:
     """Bullet shorthand as a sentence: "Lead time: 7 days → 1.5 days" and "P99 latency from
-    800 ms to 90 ms" become "... went from ... to ...", "Metrics spend down 72% year over year"
-    becomes "... went down ..."; anything else with a colon or an arrow is left for
-    `rejected`-style checks in _normalise."""
+    800 ms to 90 ms" become "... went from ... to ..."; anything else with a colon or an arrow
+    is left for `rejected`-style checks in _normalise."""
     text = sentence.strip().rstrip(".")
     label = _LABEL_CHANGE.match(text)
     if label and re.search(r"\d|" + _QTY, label.group("before")):
@@ -262,20 +255,7 @@ def _as_prose(sentence: str) -> str:
         and _FROM_TO.match(verbless.group("rest"))  # "checks from five regions" is no change
     ):
         return f"{verbless.group('subject')} went from {verbless.group('rest')}."
-    return _up_or_down(sentence)
-
-
-def _up_or_down(sentence: str) -> str:
-    """ "Metrics spend down 72% year over year" (a bullet, or a note's verbless line) as
-    "Metrics spend went down 72% year over year.": shorthand reads as notes in copy, and "went"
-    adds no claim (a frame word: the support check ignores it)."""
-    text = sentence.strip().rstrip(".")
-    change = _VERBLESS_UP_DOWN.match(text)
-    subject = change.group("subject") if change else ""
-    if change is None or _VERBISH.search(_QUOTED_PHRASE.sub(" ", subject)) or ":" in text:
-        return sentence
-    subject, direction, rest = change.group("subject", "direction", "rest")
-    return f"{subject} went {direction} {rest}."
+    return sentence
 
 
 def _other_company_subject(sentence: str, context: NoteContext) -> bool:
@@ -369,7 +349,7 @@ _ADVERBS = {"now", "also", "still", "then", "just", "already", "recently", "fina
 def _normalise(sentence: str, context: NoteContext) -> str | None:
     """Third person, customer as a placeholder, no quote marks (but a named phrase's), one
     final full stop."""
-    text = _unquoted(sentence)
+    text = _unquoted(sentence, context.customer)
     for pattern in confidential_patterns(context.customer):
         text = pattern.sub(
             lambda m: CUSTOMER + ("'s" if m.group(0).endswith(("'s", "’s")) else ""), text
@@ -489,15 +469,25 @@ def _clause(text: str, context: NoteContext) -> str:
 
 # A short quoted phrase inside a sentence names something ('"where is my parcel" calls'):
 # without its quote marks the copy reads as nonsense. A pull quote's words end in punctuation
-# inside the marks ('“We sleep at night now,” says ...'), so it never matches.
-_NAMED_PHRASE = re.compile(r"[\"“][^\"“”.,!?;:\d]{1,40}[\"”]")
+# inside the marks ('“We sleep at night now,” says ...'), so it never matches; nor does the gap
+# between two quotes ('"fast lane" "express"') or an inch mark ('10" screens'): a word must
+# follow the opening mark and precede the closing one.
+_NAMED_PHRASE = re.compile(r"[\"“](?=\w)[^\"“”.,!?;:\d]{1,40}(?<=\w)[\"”]")
 
 
-def _unquoted(sentence: str) -> str:
-    """The sentence without quote marks, except around a named phrase inside it."""
+def _unquoted(sentence: str, customer: str) -> str:
+    """The sentence without quote marks, except around a named phrase inside it. A phrase in
+    the first person plural or with the customer's name loses its marks too: those words are
+    rewritten next ("we" -> the customer, the name -> a placeholder), and words in quote marks
+    must be the speaker's own."""
     kept: list[str] = []
 
     def hold(match: re.Match[str]) -> str:
+        phrase = match.group(0)
+        if _FIRST_PERSON.search(phrase) or any(
+            p.search(phrase) for p in confidential_patterns(customer)
+        ):
+            return phrase
         kept.append(match.group(0))
         return f"\x00{len(kept) - 1}\x00"
 
