@@ -17,7 +17,7 @@ from app.domain import CaseNote, Chunk
 from app.safety import instruction_like
 from app.text import split_words, word_count
 
-CHUNKER_VERSION = "8"  # 2: segments and outcome facts; 3-8: fact rules revised (8: quoted phrases)
+CHUNKER_VERSION = "9"  # 2: segments and outcome facts; 3-9: fact rules revised (9: outages)
 
 
 def note_hash(note: CaseNote, max_words: int) -> str:

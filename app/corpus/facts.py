@@ -47,6 +47,27 @@ _SETBACK = re.compile(
     r"behind schedule|over plan|overran|overrun|delayed|slipped|went wrong|false alarms?)\b",
     re.IGNORECASE,
 )
+# An outage is no result: "the warehouse system was down 12 hours", "Site down 3 of 5 days".
+# (A duration that fell, "close time down 3 days", has no system as its subject.)
+_OUTAGE = re.compile(
+    r"\b(?:site|website|system|checkout|platform|app|application|service|api|server|network|"
+    r"portal|payments?|database|cluster|line|plant|store|shop|warehouse)s?\s+"
+    r"(?:(?:was|were|is|are|went|has been|have been|had been|been)\s+)?down\s+(?:for\s+)?"
+    r"(?:about\s+|roughly\s+|nearly\s+|almost\s+|over\s+|more than\s+)?"
+    r"(?:twice|(?:\d[\d.,]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*"
+    r"(?:of\s+\S+\s+)?(?:hours?|hrs?|minutes?|mins?|days?|weeks?|nights?|shifts?|times))\b",
+    re.IGNORECASE,
+)
+# What is bad when it grows, growing: "Downtime went up 20% during the migration". Not when a
+# fall comes first ("errors fell 40% while throughput rose").
+_WORSENED = re.compile(
+    r"\b(?:downtime|outages?|incidents?|errors?|error rates?|failures?|failure rates?|defects?|"
+    r"churn|complaints?|escalations?|backlogs?|latency|delays?|write-offs?)\b"
+    r"(?:(?!\b(?:fell|dropped|down|cut|reduced|decreased|lower|fewer|while|and|but|whereas)\b)"
+    r"[^.;]){0,40}?"
+    r"\b(?:went up|rose|risen|increased|grew|doubled|tripled|spiked|jumped|climbed|up\s+\d)",
+    re.IGNORECASE,
+)
 _SIZE = re.compile(r"\b\d+(?:\.\d+)?-[a-z]+\b")  # "4-person queue", "a 40-node cluster"
 # A cut-off chosen, not a result: "cut the list to the top 5% by score".
 _SELECTION = re.compile(r"\b(?:top|bottom)\s+\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I)
@@ -220,7 +241,7 @@ def rejected(sentence: str, context: NoteContext) -> str | None:
         return "leans on the sentence before it"
     if instruction_like(sentence, note=True):
         return "instruction-like text"
-    if _SETBACK.search(sentence):
+    if _setback(sentence):
         return "a setback, not a result"
     if _BEFORE_STATE.search(sentence):
         return "the state before the change"
@@ -235,6 +256,11 @@ def rejected(sentence: str, context: NoteContext) -> str | None:
     if _other_company_subject(sentence, context):
         return "another company's result"
     return None
+
+
+def _setback(sentence: str) -> bool:
+    """Over budget or late, an outage, or something bad that grew: true, but no result."""
+    return any(p.search(sentence) for p in (_SETBACK, _OUTAGE, _WORSENED))
 
 
 def _as_prose(sentence: str) -> str:
@@ -519,6 +545,6 @@ def plain_account(sentence: str) -> bool:
         or _THIRD_PARTY.search(text)
         or _BOILERPLATE.search(text)
         or _BEFORE_STATE.search(text)
-        or _SETBACK.search(text)
+        or _setback(text)
         or instruction_like(text, note=True)
     )

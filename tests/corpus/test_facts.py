@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from app.corpus.facts import CUSTOMER, MAX_FACTS, extract_facts, measured_score
+from app.corpus.facts import CUSTOMER, MAX_FACTS, extract_facts, measured_score, plain_account
 from app.domain import CaseNote, Fact
 
 
@@ -180,6 +180,38 @@ def test_verbless_from_to_bullet_gets_a_verb_and_keeps_a_lower_case_term() -> No
     (fact,) = facts_of("Results\n- p99 dashboard query latency from 800 ms to 90 ms")
     assert fact.text == "p99 dashboard query latency went from 800 ms to 90 ms."
     assert fact.clause == "p99 dashboard query latency went from 800 ms to 90 ms."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Results\n- Site down 3 of 5 days",
+        "Last quarter the warehouse system was down 12 hours.",
+        "The checkout went down twice in November.",
+        "Payments were down for 40 minutes on launch day.",
+        "Downtime went up 20% during the first month of the migration.",
+        "Results\n- Downtime up 20% in the first month",
+        "Support escalations rose 35% after the switch.",
+    ],
+)
+def test_an_outage_or_a_bad_thing_that_grew_is_no_result(body: str) -> None:
+    # True, measured, and the customer's: but a seller must never pitch it as an outcome.
+    assert facts_of(body) == []
+    assert not plain_account(body.split("- ")[-1])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Results\n- Checkout outages down 80% year over year",
+        "Month-end close time down 3 days.",
+        "Errors fell 40% while throughput rose 20%.",
+        "Unplanned downtime fell from 40 hours a month to 6.",
+        "Results\n- Line changeovers down 2 hours each",
+    ],
+)
+def test_fewer_outages_or_a_shorter_duration_is_still_a_result(body: str) -> None:
+    assert len(facts_of(body)) == 1
 
 
 def test_a_named_phrase_keeps_its_quote_marks() -> None:
