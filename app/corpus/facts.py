@@ -48,24 +48,31 @@ _SETBACK = re.compile(
     re.IGNORECASE,
 )
 # An outage is no result: "the warehouse system was down 12 hours", "Site down 3 of 5 days".
-# (A duration that fell, "close time down 3 days", has no system as its subject.)
+# Only a system as the sentence's subject: "Rollout time per site down 3 days" and "Setup per
+# server down 2 hours" are durations that fell, and "down 4 hours less" is fewer outages.
+_LEAD_IN = r"^(?:(?:last|this|in|during)\s+\w+,?\s+)?(?:the\s+|our\s+|its\s+|their\s+)?"
 _OUTAGE = re.compile(
-    r"\b(?:site|website|system|checkout|platform|app|application|service|api|server|network|"
-    r"portal|payments?|database|cluster|line|plant|store|shop|warehouse)s?\s+"
+    _LEAD_IN + r"(?:(?!(?:per|at|from|time|times)\b)[\w-]+\s+){0,2}?"
+    r"(?:site|website|system|checkout|platform|app|application|service|api|server|network|"
+    r"portal|payments?|database|cluster|line|plant|store|shop|warehouse|erp|crm|wms|pos)s?\s+"
     r"(?:(?:was|were|is|are|went|has been|have been|had been|been)\s+)?down\s+(?:for\s+)?"
     r"(?:about\s+|roughly\s+|nearly\s+|almost\s+|over\s+|more than\s+)?"
     r"(?:twice|(?:\d[\d.,]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*"
-    r"(?:of\s+\S+\s+)?(?:hours?|hrs?|minutes?|mins?|days?|weeks?|nights?|shifts?|times))\b",
+    r"(?:of\s+\S+\s+)?(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?|nights?|shifts?|times))\b"
+    r"(?!\s+(?:less|fewer|shorter))",
     re.IGNORECASE,
 )
-# What is bad when it grows, growing: "Downtime went up 20% during the migration". Not when a
-# fall comes first ("errors fell 40% while throughput rose").
+# What is bad when it grows, as the subject, growing: "Downtime went up 20%", "Support
+# escalations rose 35%". Not "Error-free orders", "Mean time between failures", "Days without
+# incidents", "Incidents resolved within SLA": the bad word must be the subject's last word,
+# right before the verb.
 _WORSENED = re.compile(
-    r"\b(?:downtime|outages?|incidents?|errors?|error rates?|failures?|failure rates?|defects?|"
-    r"churn|complaints?|escalations?|backlogs?|latency|delays?|write-offs?)\b"
-    r"(?:(?!\b(?:fell|dropped|down|cut|reduced|decreased|lower|fewer|while|and|but|whereas)\b)"
-    r"[^.;]){0,40}?"
-    r"\b(?:went up|rose|risen|increased|grew|doubled|tripled|spiked|jumped|climbed|up\s+\d)",
+    _LEAD_IN + r"(?:(?!(?:between|without|free|zero|no)\b)[\w]+\s+){0,3}?"
+    r"(?:downtime|outages?|incidents?|errors?|error rates?|failures?|failure rates?|defects?|"
+    r"churn|complaints?|escalations?|backlogs?|latency|delays?|write-offs?)\s+"
+    r"(?:(?:have|has|had)\s+)?"
+    r"(?:went up|rose|risen|increased|grew|doubled|tripled|spiked|jumped|climbed|"
+    r"up\s+(?:by\s+)?(?:about\s+|roughly\s+|nearly\s+)?\d)",
     re.IGNORECASE,
 )
 _SIZE = re.compile(r"\b\d+(?:\.\d+)?-[a-z]+\b")  # "4-person queue", "a 40-node cluster"
@@ -260,7 +267,8 @@ def rejected(sentence: str, context: NoteContext) -> str | None:
 
 def _setback(sentence: str) -> bool:
     """Over budget or late, an outage, or something bad that grew: true, but no result."""
-    return any(p.search(sentence) for p in (_SETBACK, _OUTAGE, _WORSENED))
+    opening = sentence.lstrip("\"“'‘( ")
+    return bool(_SETBACK.search(sentence) or _OUTAGE.match(opening) or _WORSENED.match(opening))
 
 
 def _as_prose(sentence: str) -> str:
