@@ -67,7 +67,7 @@ _OUTAGE = re.compile(
 # incidents", "Incidents resolved within SLA": the bad word must be the subject's last word,
 # right before the verb.
 _WORSENED = re.compile(
-    _LEAD_IN + r"(?:(?!(?:between|without|free|zero|no)\b)[\w]+\s+){0,3}?"
+    _LEAD_IN + r"(?:(?!(?:between|without|free|zero|no)\b)[\w-]+\s+){0,3}?"
     r"(?:downtime|outages?|incidents?|errors?|error rates?|failures?|failure rates?|defects?|"
     r"churn|complaints?|escalations?|backlogs?|latency|delays?|write-offs?)\s+"
     r"(?:(?:have|has|had)\s+)?"

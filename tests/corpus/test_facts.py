@@ -194,6 +194,7 @@ def test_verbless_from_to_bullet_gets_a_verb_and_keeps_a_lower_case_term() -> No
         "Support escalations rose 35% after the switch.",
         "Errors up by 30% after go-live.",
         "Our ERP was down 12 hours.",
+        "Post-launch incidents doubled in the first week.",
     ],
 )
 def test_an_outage_or_a_bad_thing_that_grew_is_no_result(body: str) -> None:
