@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from machine import cpu_model
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results"
 CACHE = ROOT / ".cache"
@@ -146,13 +148,6 @@ MEASURES = (
 def median(results: list[dict[str, object]], key: str) -> float | None:
     values = [float(str(r[key])) for r in results]
     return round(statistics.median(values), 1) if values else None
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

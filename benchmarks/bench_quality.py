@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from machine import cpu_model
 
 from app.config import PROJECT_ROOT, Settings
 from app.corpus.ingest import ingest_paths
@@ -413,16 +414,6 @@ def targets(run: dict[str, Any]) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------------------------------------
 # Output
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def fmt(value: Any, digits: int = 2) -> str:

@@ -43,7 +43,8 @@ def reference_ms(repeats: int = 5) -> float:
     return round(1000 * best, 1)
 
 
-def _cpu_model() -> str:
+def cpu_model() -> str:
+    """The CPU's model name (every benchmark that records the machine reads it here)."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -78,7 +79,7 @@ class Machine:
         if self._start and end and end[1] > self._start[1]:
             steal = round(100 * (end[0] - self._start[0]) / (end[1] - self._start[1]), 1)
         return {
-            "cpu": _cpu_model(),
+            "cpu": cpu_model(),
             "cores": os.cpu_count(),
             "python": platform.python_version(),
             "reference_ms": self._reference,
